@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { DB } from '../../db/open.ts';
+import { listResponse, parseListQuery } from '../http/dialect.ts';
+import { ApiError } from '../http/errors.ts';
+import type { CompletenessHub } from './hub.ts';
+import {
+  EVENT_SORTABLE,
+  FIELD_SORTABLE,
+  getCompletenessEvent,
+  getCompletenessField,
+  listCompletenessEvents,
+  listCompletenessFields,
+} from './queries.ts';
+
+const KEEP_ALIVE_MS = 15_000;
+
+export function completenessRoutes(db: DB, hub: CompletenessHub) {
+  return new Hono()
+    .get('/completeness', (c) => {
+      const q = parseListQuery(c, { sortable: FIELD_SORTABLE, defaultSort: ['day', 'DESC'] });
+      const { rows, total } = listCompletenessFields(db, q);
+      return listResponse(c, 'completeness', rows, q.offset, total);
+    })
+    .get('/completeness/stream', (c) =>
+      streamSSE(c, async (stream) => {
+        let id = 0;
+        const closed = new Promise<void>((resolve) => {
+          const unsubscribe = hub.subscribe({
+            push: (message) => {
+              void stream.writeSSE({ event: 'completeness', id: String(++id), data: JSON.stringify(message) });
+            },
+            close: () => resolve(),
+          });
+          stream.onAbort(() => {
+            unsubscribe();
+            resolve();
+          });
+        });
+        await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });
+        const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+        await closed;
+        clearInterval(keepAlive);
+      }),
+    )
+    .get('/completeness/:id', (c) => {
+      const row = getCompletenessField(db, c.req.param('id'));
+      if (!row) throw new ApiError(404, `no completeness row ${c.req.param('id')}`);
+      return c.json(row);
+    })
+    .get('/completeness-events', (c) => {
+      const q = parseListQuery(c, { sortable: EVENT_SORTABLE, defaultSort: ['day', 'DESC'] });
+      const { rows, total } = listCompletenessEvents(db, q);
+      return listResponse(c, 'completeness-events', rows, q.offset, total);
+    })
+    .get('/completeness-events/:id', (c) => {
+      const row = getCompletenessEvent(db, c.req.param('id'));
+      if (!row) throw new ApiError(404, `no completeness row ${c.req.param('id')}`);
+      return c.json(row);
+    });
+}

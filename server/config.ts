@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export const DEFAULT_PII_KEY = 'dev-only-pii-key-change-me';
+
+const flag = z.enum(['0', '1']).transform((v) => v === '1');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  DATABASE_PATH: z.string().min(1).default('./data/console.db'),
+  CONSOLE_DEMO: flag.default(true),
+  CONSOLE_SIMULATOR: flag.optional(),
+  CONSOLE_PII_KEY: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_PII_KEY),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  databasePath: string;
+  demo: boolean;
+  simulator: boolean;
+  piiKey: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once at start; refuses production with default secrets or demo data. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const config: Config = {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databasePath: e.DATABASE_PATH,
+    demo: e.CONSOLE_DEMO,
+    simulator: e.CONSOLE_SIMULATOR ?? e.CONSOLE_DEMO,
+    piiKey: e.CONSOLE_PII_KEY,
+  };
+  if (config.env === 'production') {
+    const problems: string[] = [];
+    if (config.piiKey === DEFAULT_PII_KEY) problems.push('CONSOLE_PII_KEY is the default; set a secret key');
+    if (config.demo) problems.push('CONSOLE_DEMO must be 0 in production (demo users, keys and data)');
+    if (config.simulator) problems.push('CONSOLE_SIMULATOR must be 0 in production');
+    if (problems.length) throw new ConfigError(`refusing to start in production:\n  ${problems.join('\n  ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { violationSchema } from '../events/schemas.ts';
+
+export const MAX_BATCH_EVENTS = 1000;
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** ISO-8601 date-time with an explicit offset (Z or ±hh:mm); a time without an offset is ambiguous */
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+export const occurredAtSchema = z
+  .string({ error: 'must be an ISO-8601 date-time string with an offset' })
+  .regex(ISO_WITH_OFFSET, 'must be an ISO-8601 date-time with an offset, e.g. 2026-11-25T10:00:00+08:00')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date-time');
+
+const nonEmpty = (what: string) =>
+  z
+    .string({ error: `must be a non-empty string (${what})` })
+    .trim()
+    .min(1, `must be a non-empty string (${what})`)
+    .max(200, 'must be at most 200 characters');
+
+/** one event as POSTed to /api/events */
+export const eventEnvelopeSchema = z.object({
+  event: nonEmpty('the event name'),
+  event_id: nonEmpty('unique per event'),
+  occurred_at: occurredAtSchema,
+  properties: z
+    .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+    .optional()
+    .default({}),
+});
+export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
+
+export const ingestResultSchema = z.object({
+  event_id: z.string(),
+  status: z.enum(['stored', 'duplicate']),
+  violations: z.array(violationSchema),
+});
+
+export const ingestResponseSchema = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  results: z.array(ingestResultSchema),
+});
+export type IngestResponse = z.infer<typeof ingestResponseSchema>;
+
+/** a Segment `track` message (https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/) */
+export const segmentMessageSchema = z
+  .object({
+    type: z.string().optional(),
+    event: z.string().optional(),
+    messageId: nonEmpty('messageId'),
+    timestamp: occurredAtSchema,
+    userId: z.union([z.string(), z.number()]).optional(),
+    anonymousId: z.union([z.string(), z.number()]).optional(),
+    properties: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }).optional(),
+  })
+  .loose();
+export type SegmentMessage = z.infer<typeof segmentMessageSchema>;

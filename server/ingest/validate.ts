@@ -1,0 +1,159 @@
+import type { Violation } from '../events/schemas.ts';
+import type { PlanFieldRecord } from '../plan/schemas.ts';
+import type { PlanSnapshot } from '../plan/snapshot.ts';
+import { containsPhoneNumber, isIdHash, isPhoneNumber, isWeChatId, type Pseudonymize, redactPhones } from './pii.ts';
+import { occurredAtSchema } from './schemas.ts';
+
+/**
+ * Validation of one event against the tracking plan (SPEC.md §2–§3): pure, no SQL or HTTP, shared by ingest,
+ * the demo generator and the tests. Returns the violations and the properties as they may be stored, with
+ * every phone number or WeChat id replaced by its keyed-HMAC stand-in.
+ */
+export interface ValidationResult {
+  planned: boolean;
+  violations: Violation[];
+  properties: Record<string, unknown>;
+}
+
+const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+function typeOk(type: string, v: unknown): boolean {
+  switch (type) {
+    case 'hashed_id':
+      return typeof v === 'string' && isIdHash(v);
+    case 'id':
+    case 'text':
+    case 'enum':
+      return typeof v === 'string';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'timestamp':
+      return occurredAtSchema.safeParse(v).success;
+    case 'integer':
+      return Number.isSafeInteger(v) && (v as number) >= 0;
+    case 'positive_integer':
+      return Number.isSafeInteger(v) && (v as number) >= 1;
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+    case 'nonzero_number':
+      return typeof v === 'number' && Number.isFinite(v) && v !== 0;
+    case 'credits_range':
+      return (
+        Array.isArray(v) &&
+        v.length === 2 &&
+        v.every((n) => typeof n === 'number' && Number.isFinite(n)) &&
+        0 <= (v[0] as number) &&
+        (v[0] as number) <= (v[1] as number)
+      );
+    default:
+      return false;
+  }
+}
+
+/** a value valid at `at`: valid_from <= at < deprecated_at (UTC ISO strings compare in order) */
+function enumValueAt(plan: PlanSnapshot, enumName: string, code: string, at: string) {
+  const value = plan.enumValues.get(enumName)?.get(code);
+  if (!value || value.valid_from > at || (value.deprecated_at !== null && at >= value.deprecated_at)) return undefined;
+  return value;
+}
+
+/** Replaces phone numbers anywhere in a value (strings, numbers shaped like one, nested objects/arrays). */
+function scrub(v: unknown, pseudonymize: Pseudonymize): { value: unknown; pii: boolean } {
+  if (typeof v === 'string') {
+    if (!containsPhoneNumber(v)) return { value: v, pii: false };
+    return { value: isPhoneNumber(v) ? pseudonymize(v) : redactPhones(v, pseudonymize), pii: true };
+  }
+  if (typeof v === 'number' && isPhoneNumber(String(v))) return { value: pseudonymize(String(v)), pii: true };
+  if (Array.isArray(v)) {
+    let pii = false;
+    const value = v.map((x) => {
+      const r = scrub(x, pseudonymize);
+      pii ||= r.pii;
+      return r.value;
+    });
+    return { value, pii };
+  }
+  if (v !== null && typeof v === 'object') {
+    let pii = false;
+    const entries = Object.entries(v).map(([k, x]): [string, unknown] => {
+      const r = scrub(x, pseudonymize);
+      pii ||= r.pii;
+      return [k, r.value];
+    });
+    return { value: Object.fromEntries(entries), pii };
+  }
+  return { value: v, pii: false };
+}
+
+function checkField(
+  f: PlanFieldRecord,
+  raw: unknown,
+  props: Record<string, unknown>,
+  plan: PlanSnapshot,
+  occurredAt: string,
+  pseudonymize: Pseudonymize,
+): { rule: Violation['rule'] | null; value: unknown } {
+  if (isBlank(raw)) {
+    const nullAllowed =
+      raw === null && f.nullable_unless !== null && props[f.nullable_unless.field] !== f.nullable_unless.equals;
+    return { rule: !f.required && raw === undefined ? null : nullAllowed ? null : 'missing', value: raw };
+  }
+  if (f.type === 'hashed_id' && (typeof raw === 'string' || typeof raw === 'number')) {
+    const s = String(raw);
+    if (isPhoneNumber(s) || (typeof raw === 'string' && isWeChatId(s))) return { rule: 'pii', value: pseudonymize(s) };
+  }
+  const scrubbed = scrub(raw, pseudonymize);
+  // a phone number in an enum field is stored as its stand-in but counted out_of_enum, as the SQL check sees it
+  if (scrubbed.pii) return { rule: f.type === 'enum' ? 'out_of_enum' : 'pii', value: scrubbed.value };
+  if (!typeOk(f.type, raw)) return { rule: 'wrong_type', value: raw };
+  if (f.type === 'enum' && !enumValueAt(plan, f.enum ?? '', raw as string, occurredAt)) {
+    return { rule: 'out_of_enum', value: raw };
+  }
+  return { rule: null, value: raw };
+}
+
+export function validateEvent(
+  plan: PlanSnapshot,
+  input: { event: string; occurredAt: string; properties: Record<string, unknown> },
+  pseudonymize: Pseudonymize,
+): ValidationResult {
+  const planEvent = plan.events.get(input.event);
+  const fields = planEvent?.fields ?? [];
+  const checked = new Map(
+    fields.map((f) => [
+      f.name,
+      checkField(f, input.properties[f.name], input.properties, plan, input.occurredAt, pseudonymize),
+    ]),
+  );
+
+  // cross-field: a policy tag's minimum escalation (D3 needs compliance_committee)
+  const tagCheck = checked.get('policy_tag');
+  const levelCheck = checked.get('escalation_level');
+  if (tagCheck && levelCheck && !tagCheck.rule && !levelCheck.rule) {
+    const tag = enumValueAt(plan, 'policy_tag', tagCheck.value as string, input.occurredAt);
+    const levels = plan.enumValues.get('escalation_level');
+    const min = tag?.min_escalation_level ? levels?.get(tag.min_escalation_level) : undefined;
+    const actual = levels?.get(levelCheck.value as string);
+    if (min && actual && actual.sort_order < min.sort_order) levelCheck.rule = 'escalation_below_policy';
+  }
+
+  const violations: Violation[] = planEvent ? [] : [{ field: 'event', rule: 'unplanned' }];
+  for (const f of fields) {
+    const rule = checked.get(f.name)?.rule;
+    if (rule) violations.push({ field: f.name, rule });
+  }
+  // properties keep their order; those outside the plan are kept too, with any phone number replaced
+  // (built with fromEntries so a "__proto__" key stays a plain property)
+  const entries: Array<[string, unknown]> = [];
+  for (const [k, v] of Object.entries(input.properties)) {
+    const c = checked.get(k);
+    if (c) {
+      entries.push([k, c.value]);
+      continue;
+    }
+    const r = scrub(v, pseudonymize);
+    entries.push([k, r.value]);
+    if (r.pii) violations.push({ field: k, rule: 'pii' });
+  }
+  return { planned: planEvent !== undefined, violations, properties: Object.fromEntries(entries) };
+}
