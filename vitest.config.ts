@@ -5,6 +5,7 @@ export default defineConfig({
   plugins: [react()],
   test: {
     globals: true,
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         extends: true,

@@ -249,7 +249,7 @@ export function generateTraffic(o: TrafficOptions): GeneratedEvent[] {
   };
   for (let i = 0; i < o.journeys; i++) journey(r, o.from + Math.floor(r.next() * (o.to - o.from)), emit);
   // D3 alerts below compliance_committee: the regulatory escalation the console must flag
-  for (let i = 0; i < Math.max(1, Math.round(o.journeys / 400)); i++) {
+  for (let i = 0; i < Math.max(1, Math.round(o.journeys / 4000)); i++) {
     emit('operations-compliance', 'risk_alert', o.from + Math.floor(r.next() * (o.to - o.from)), {
       alert_id: `alert_${r.hex(10)}`,
       task_id: `task_${r.hex(12)}`,

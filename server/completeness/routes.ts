@@ -14,11 +14,13 @@ import {
 } from './queries.ts';
 
 const KEEP_ALIVE_MS = 15_000;
+/** counters are small rows; a dashboard reads a month of day × event × field in one page */
+const MAX_COUNTER_PAGE = 10_000;
 
 export function completenessRoutes(db: DB, hub: CompletenessHub) {
   return new Hono()
     .get('/completeness', (c) => {
-      const q = parseListQuery(c, { sortable: FIELD_SORTABLE, defaultSort: ['day', 'DESC'] });
+      const q = parseListQuery(c, { sortable: FIELD_SORTABLE, defaultSort: ['day', 'DESC'], maxPage: MAX_COUNTER_PAGE });
       const { rows, total } = listCompletenessFields(db, q);
       return listResponse(c, 'completeness', rows, q.offset, total);
     })
@@ -49,7 +51,7 @@ export function completenessRoutes(db: DB, hub: CompletenessHub) {
       return c.json(row);
     })
     .get('/completeness-events', (c) => {
-      const q = parseListQuery(c, { sortable: EVENT_SORTABLE, defaultSort: ['day', 'DESC'] });
+      const q = parseListQuery(c, { sortable: EVENT_SORTABLE, defaultSort: ['day', 'DESC'], maxPage: MAX_COUNTER_PAGE });
       const { rows, total } = listCompletenessEvents(db, q);
       return listResponse(c, 'completeness-events', rows, q.offset, total);
     })

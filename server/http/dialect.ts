@@ -7,6 +7,7 @@ import { ApiError } from './errors.ts';
  * `Content-Range: <resource> 0-24/319` out. Filters follow FakeRest's operators: a plain key is equality,
  * an array means IN, suffixes _gte _gt _lte _lt _neq compare, `q` is a resource-defined search.
  */
+/** the largest page a list answers, unless a resource allows more (the counters are small rows) */
 export const MAX_PAGE = 1000;
 
 export interface ListQuery {
@@ -34,19 +35,20 @@ const sortParam = jsonParam(
   z.tuple([z.string(), z.enum(['ASC', 'DESC', 'asc', 'desc'])], { error: 'sort must be ["field","ASC"|"DESC"]' }),
   '["id","DESC"]',
 );
-const rangeParam = jsonParam(
-  'range',
-  z
-    .tuple([z.number().int().min(0), z.number().int().min(0)], { error: 'range must be [from, to]' })
-    .refine(([a, b]) => b >= a, 'range must be [from, to] with to >= from')
-    .refine(([a, b]) => b - a < MAX_PAGE, `range may span at most ${MAX_PAGE} records`),
-  '[0,24]',
-);
+const rangeParam = (maxPage: number) =>
+  jsonParam(
+    'range',
+    z
+      .tuple([z.number().int().min(0), z.number().int().min(0)], { error: 'range must be [from, to]' })
+      .refine(([a, b]) => b >= a, 'range must be [from, to] with to >= from')
+      .refine(([a, b]) => b - a < maxPage, `range may span at most ${maxPage} records`),
+    '[0,24]',
+  );
 const filterParam = jsonParam('filter', z.record(z.string(), z.unknown(), { error: 'filter must be a JSON object' }), '{}');
 
 export function parseListQuery(
   c: Context,
-  opts: { sortable: readonly string[]; defaultSort: [string, 'ASC' | 'DESC'] },
+  opts: { sortable: readonly string[]; defaultSort: [string, 'ASC' | 'DESC']; maxPage?: number },
 ): ListQuery {
   const errors: Record<string, string> = {};
   const q = (name: string) => c.req.query(name);
@@ -63,7 +65,7 @@ export function parseListQuery(
   }
   const rg = q('range');
   if (rg !== undefined) {
-    const r = rangeParam.safeParse(rg);
+    const r = rangeParam(opts.maxPage ?? MAX_PAGE).safeParse(rg);
     if (!r.success) errors.range = r.error.issues[0]?.message ?? 'invalid';
     else [offset, limit] = [r.data[0], r.data[1] - r.data[0] + 1];
   }
@@ -120,7 +122,7 @@ export function buildWhere(
     const base = suffix ? key.slice(0, -suffix.length) : key;
     const col = columns[base];
     if (!col) {
-      throw new ApiError(400, `cannot filter by ${key}`, { [`filter.${key}`]: `unknown filter; known: ${Object.keys(columns).join(', ')}` });
+      throw new ApiError(400, `cannot filter by ${key}`, { [`filter.${key}`]: `unknown filter; known: ${[...Object.keys(columns), ...custom].join(', ')}` });
     }
     if (suffix) {
       clauses.push(`${col.sql} ${OPS[suffix]} ?`);

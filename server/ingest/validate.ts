@@ -23,7 +23,6 @@ function typeOk(type: string, v: unknown): boolean {
       return typeof v === 'string' && isIdHash(v);
     case 'id':
     case 'text':
-    case 'enum':
       return typeof v === 'string';
     case 'boolean':
       return typeof v === 'boolean';
@@ -96,19 +95,21 @@ function checkField(
   if (isBlank(raw)) {
     const nullAllowed =
       raw === null && f.nullable_unless !== null && props[f.nullable_unless.field] !== f.nullable_unless.equals;
-    return { rule: !f.required && raw === undefined ? null : nullAllowed ? null : 'missing', value: raw };
+    return { rule: !f.required || nullAllowed ? null : 'missing', value: raw };
   }
   if (f.type === 'hashed_id' && (typeof raw === 'string' || typeof raw === 'number')) {
     const s = String(raw);
     if (isPhoneNumber(s) || (typeof raw === 'string' && isWeChatId(s))) return { rule: 'pii', value: pseudonymize(s) };
   }
   const scrubbed = scrub(raw, pseudonymize);
-  // a phone number in an enum field is stored as its stand-in but counted out_of_enum, as the SQL check sees it
-  if (scrubbed.pii) return { rule: f.type === 'enum' ? 'out_of_enum' : 'pii', value: scrubbed.value };
-  if (!typeOk(f.type, raw)) return { rule: 'wrong_type', value: raw };
-  if (f.type === 'enum' && !enumValueAt(plan, f.enum ?? '', raw as string, occurredAt)) {
-    return { rule: 'out_of_enum', value: raw };
+  if (f.type === 'enum') {
+    // judged on what is stored (a phone number becomes its stand-in: out_of_enum), exactly as the SQL check sees it
+    const stored = scrubbed.value;
+    if (typeof stored !== 'string') return { rule: 'wrong_type', value: stored };
+    return { rule: enumValueAt(plan, f.enum ?? '', stored, occurredAt) ? null : 'out_of_enum', value: stored };
   }
+  if (scrubbed.pii) return { rule: 'pii', value: scrubbed.value };
+  if (!typeOk(f.type, raw)) return { rule: 'wrong_type', value: raw };
   return { rule: null, value: raw };
 }
 
