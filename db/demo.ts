@@ -36,7 +36,10 @@ export function rng(seed: number) {
     pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T,
     hex: (n: number) => {
       let s = '';
-      while (s.length < n) s += Math.floor(next() * 0x100000000).toString(16).padStart(8, '0');
+      while (s.length < n)
+        s += Math.floor(next() * 0x100000000)
+          .toString(16)
+          .padStart(8, '0');
       return s.slice(0, n);
     },
   };
@@ -58,8 +61,23 @@ const ACTIONS: Record<string, string> = {
   D2: 'escalate_review',
   D3: 'escalate_review',
 };
-const RISK: Record<string, string> = { A1: 'low', A2: 'medium', B1: 'low', B2: 'medium', C1: 'low', C2: 'high', D1: 'high', D2: 'high', D3: 'high' };
-const MIN_ESCALATION: Record<string, string> = { D3: 'compliance_committee', A1: 'none', B1: 'none', C1: 'none' };
+const RISK: Record<string, string> = {
+  A1: 'low',
+  A2: 'medium',
+  B1: 'low',
+  B2: 'medium',
+  C1: 'low',
+  C2: 'high',
+  D1: 'high',
+  D2: 'high',
+  D3: 'high',
+};
+const MIN_ESCALATION: Record<string, string> = {
+  D3: 'compliance_committee',
+  A1: 'none',
+  B1: 'none',
+  C1: 'none',
+};
 
 /** ways a real integration gets an event wrong, applied to a share of events */
 function spoil(r: Rng, props: Record<string, unknown>): Record<string, unknown> {
@@ -82,7 +100,15 @@ function spoil(r: Rng, props: Record<string, unknown>): Record<string, unknown> 
       else delete out[key];
       break;
     case 4:
-      for (const k of ['policy_tag', 'queue_type', 'ab_bucket', 'cta_id', 'rank_type', 'persona_tag', 'action_required']) {
+      for (const k of [
+        'policy_tag',
+        'queue_type',
+        'ab_bucket',
+        'cta_id',
+        'rank_type',
+        'persona_tag',
+        'action_required',
+      ]) {
         if (k in out) {
           out[k] = r.pick(['Z9', 'unknown', 'vip', 'C']);
           return out;
@@ -112,9 +138,7 @@ const BAD_WEIGHT: Record<string, number> = {
   credits_updated: 0.3,
 };
 
-interface Emit {
-  (source: string, event: string, at: number, props: Record<string, unknown>): void;
-}
+type Emit = (source: string, event: string, at: number, props: Record<string, unknown>) => void;
 
 /** one visitor's journey, as far as they get down the funnel */
 function journey(r: Rng, start: number, emit: Emit) {
@@ -133,13 +157,21 @@ function journey(r: Rng, start: number, emit: Emit) {
     ab_bucket: bucket,
   });
   if (r.chance(0.3)) {
-    emit('frontend-build', 'heatmap_view', step(2, 30), { rank_type: r.pick(['hot', 'rising', 'new']), template_id: r.pick(TEMPLATES), position: r.int(1, 20) });
+    emit('frontend-build', 'heatmap_view', step(2, 30), {
+      rank_type: r.pick(['hot', 'rising', 'new']),
+      template_id: r.pick(TEMPLATES),
+      position: r.int(1, 20),
+    });
   }
   // bucket B's copy converts a little better
   if (!r.chance(bucket === 'B' ? 0.42 : 0.34)) return;
   const template = r.pick(TEMPLATES.slice(0, r.chance(0.6) ? 8 : 24));
   const cta = r.chance(0.7) ? 'replicate_now' : 'view_cases';
-  emit('frontend-build', 'cta_click', step(3, 60), { cta_id: cta, user_id: user, ...(r.chance(0.8) ? { template_id: template } : {}) });
+  emit('frontend-build', 'cta_click', step(3, 60), {
+    cta_id: cta,
+    user_id: user,
+    ...(r.chance(0.8) ? { template_id: template } : {}),
+  });
   const persona = r.chance(0.6) ? 'creator_studio' : 'operator_contractor';
   if (r.chance(0.5)) {
     const min = r.int(5, 40);
@@ -165,7 +197,13 @@ function journey(r: Rng, start: number, emit: Emit) {
       license_id: license,
       template_id: template,
       account_id: account,
-      reason_code: r.pick(['material_incomplete', 'copyright_unverified', 'content_violation', 'persona_mismatch', 'other']),
+      reason_code: r.pick([
+        'material_incomplete',
+        'copyright_unverified',
+        'content_violation',
+        'persona_mismatch',
+        'other',
+      ]),
       policy_tag: tag,
       action_required: ACTIONS[tag],
     });
@@ -186,18 +224,42 @@ function journey(r: Rng, start: number, emit: Emit) {
     const task = `task_${r.hex(12)}`;
     const queue = r.chance(0.25) ? 'fast' : 'standard';
     const estimate = r.int(10, 80) * (queue === 'fast' ? 1.5 : 1);
-    emit('platform-integration', 'task_start', step(60, 3600), { task_id: task, template_id: template, account_id: account, estimated_credits: estimate, queue_type: queue });
+    emit('platform-integration', 'task_start', step(60, 3600), {
+      task_id: task,
+      template_id: template,
+      account_id: account,
+      estimated_credits: estimate,
+      queue_type: queue,
+    });
     if (r.chance(0.86)) {
       const spent = Math.round(estimate * (0.8 + r.next() * 0.5));
-      emit('platform-integration', 'task_completed', step(20, 600), { task_id: task, template_id: template, credits_spent: spent, duration_ms: r.int(8000, 240000), output_count: r.int(1, 8) });
+      emit('platform-integration', 'task_completed', step(20, 600), {
+        task_id: task,
+        template_id: template,
+        credits_spent: spent,
+        duration_ms: r.int(8000, 240000),
+        output_count: r.int(1, 8),
+      });
       if (r.chance(0.1)) {
-        emit('platform-integration', 'credits_updated', step(5, 120), { ledger_id: `led_${r.hex(10)}`, task_id: task, policy_tag: 'A1', adjust_amount: -r.int(1, 12) });
+        emit('platform-integration', 'credits_updated', step(5, 120), {
+          ledger_id: `led_${r.hex(10)}`,
+          task_id: task,
+          policy_tag: 'A1',
+          adjust_amount: -r.int(1, 12),
+        });
       }
       continue;
     }
     const failure = r.pick(FAILURES);
     const ftag = failure === 'safety_block' ? r.pick(TAGS.slice(3)) : r.pick(TAGS.slice(0, 3));
-    emit('platform-integration', 'task_failed', step(5, 300), { task_id: task, template_id: template, failure_code: failure, sub_status: `${failure}.${r.pick(['a', 'b', 'c'])}`, policy_tag: ftag, action_required: ACTIONS[ftag] });
+    emit('platform-integration', 'task_failed', step(5, 300), {
+      task_id: task,
+      template_id: template,
+      failure_code: failure,
+      sub_status: `${failure}.${r.pick(['a', 'b', 'c'])}`,
+      policy_tag: ftag,
+      action_required: ACTIONS[ftag],
+    });
     if (failure === 'safety_block') {
       emit('operations-compliance', 'risk_alert', step(1, 60), {
         alert_id: `alert_${r.hex(10)}`,
@@ -244,7 +306,13 @@ export function generateTraffic(o: TrafficOptions): GeneratedEvent[] {
     out.push(e);
     if (r.chance(o.duplicateShare ?? 0.01)) out.push({ ...e });
     if (r.chance(o.unplannedShare ?? 0.003)) {
-      out.push({ source, event: r.pick(['landing_scroll', 'cta_hover', 'LandingView']), event_id: `evt_${o.seed.toString(36)}_${(n++).toString(36)}`, occurred_at: e.occurred_at, properties: { user_id: r.hex(32) } });
+      out.push({
+        source,
+        event: r.pick(['landing_scroll', 'cta_hover', 'LandingView']),
+        event_id: `evt_${o.seed.toString(36)}_${(n++).toString(36)}`,
+        occurred_at: e.occurred_at,
+        properties: { user_id: r.hex(32) },
+      });
     }
   };
   for (let i = 0; i < o.journeys; i++) journey(r, o.from + Math.floor(r.next() * (o.to - o.from)), emit);

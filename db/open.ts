@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { ENUMS, TRACKING_PLAN, DEFAULT_VALID_TARGET_PCT } from './plan.ts';
+import { DEFAULT_VALID_TARGET_PCT, ENUMS, TRACKING_PLAN } from './plan.ts';
 
 export type DB = Database.Database;
 

@@ -32,7 +32,9 @@ export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? (() => new Date());
   const plan = new PlanCache(db);
   const hub = new CompletenessHub((keys) => readChanged(db, keys), deps.streamIntervalMs ?? 1000);
-  const store = createEventStore(db, plan, makePseudonymizer(deps.piiKey), clock, (keys) => hub.changed(keys));
+  const store = createEventStore(db, plan, makePseudonymizer(deps.piiKey), clock, (keys) =>
+    hub.changed(keys),
+  );
 
   const api = new Hono()
     .route('/', completenessRoutes(db, hub))

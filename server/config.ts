@@ -48,7 +48,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (config.piiKey === DEFAULT_PII_KEY) problems.push('CONSOLE_PII_KEY is the default; set a secret key');
     if (config.demo) problems.push('CONSOLE_DEMO must be 0 in production (demo users, keys and data)');
     if (config.simulator) problems.push('CONSOLE_SIMULATOR must be 0 in production');
-    if (problems.length) throw new ConfigError(`refusing to start in production:\n  ${problems.join('\n  ')}`);
+    if (problems.length)
+      throw new ConfigError(`refusing to start in production:\n  ${problems.join('\n  ')}`);
   }
   return config;
 }

@@ -30,10 +30,18 @@ export function ingestGenerated(store: EventStore, events: GeneratedEvent[], bat
 export function seedDemo(db: DB, store: EventStore, now: Date): { events: number } | undefined {
   if (isDemoSeeded(db)) return undefined;
   db.transaction(() => {
-    for (const [source, key] of Object.entries(DEMO_WRITE_KEYS)) createWriteKey(db, source, `demo ${source}`, now.toISOString(), key);
-    db.prepare("INSERT INTO landing_phase1_meta (key, value) VALUES ('demo_seeded', ?)").run(now.toISOString());
+    for (const [source, key] of Object.entries(DEMO_WRITE_KEYS))
+      createWriteKey(db, source, `demo ${source}`, now.toISOString(), key);
+    db.prepare("INSERT INTO landing_phase1_meta (key, value) VALUES ('demo_seeded', ?)").run(
+      now.toISOString(),
+    );
   })();
-  const events = generateTraffic({ seed: 20260921, from: now.getTime() - 14 * DAY_MS, to: now.getTime(), journeys: 14 * 1500 });
+  const events = generateTraffic({
+    seed: 20260921,
+    from: now.getTime() - 14 * DAY_MS,
+    to: now.getTime(),
+    journeys: 14 * 1500,
+  });
   ingestGenerated(store, events);
   return { events: events.length };
 }

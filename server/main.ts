@@ -14,7 +14,9 @@ function main() {
   const config = loadConfig();
   const db = openDatabase(config.databasePath);
   if (config.env === 'production' && isDemoSeeded(db)) {
-    throw new ConfigError(`refusing to start in production: ${config.databasePath} holds demo data and demo write keys`);
+    throw new ConfigError(
+      `refusing to start in production: ${config.databasePath} holds demo data and demo write keys`,
+    );
   }
   const webRoot = join(root, 'dist', 'web');
   const { app, hub, store } = createApp({
@@ -33,7 +35,8 @@ function main() {
     console.log(`Landing Console listening on ${url}`);
     if (config.demo) {
       console.log('demo write keys (Authorization: Bearer <key>):');
-      for (const [source, key] of Object.entries(DEMO_WRITE_KEYS)) console.log(`  ${source.padEnd(24)} ${key}`);
+      for (const [source, key] of Object.entries(DEMO_WRITE_KEYS))
+        console.log(`  ${source.padEnd(24)} ${key}`);
     }
     if (config.simulator) console.log('live simulator: on (CONSOLE_SIMULATOR=0 turns it off)');
   });

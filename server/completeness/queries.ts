@@ -2,7 +2,8 @@ import type { DB } from '../../db/open.ts';
 import { buildWhere, type FilterColumns, type ListQuery, whereSql } from '../http/dialect.ts';
 import type { CompletenessEventRow, CompletenessFieldRow } from './schemas.ts';
 
-const pct = (num: string, den: string) => `(CASE WHEN ${den} = 0 THEN 100.0 ELSE 100.0 * (${num}) / ${den} END)`;
+const pct = (num: string, den: string) =>
+  `(CASE WHEN ${den} = 0 THEN 100.0 ELSE 100.0 * (${num}) / ${den} END)`;
 
 const EVENT_SELECT = `
   SELECT c.day, c.event, c.total, c.valid, c.with_violations, c.duplicates, c.unplanned,
@@ -26,7 +27,16 @@ export const EVENT_COLUMNS: FilterColumns = {
   total: { sql: 'total', type: 'number' },
   valid_pct: { sql: 'valid_pct', type: 'number' },
 };
-export const EVENT_SORTABLE = ['day', 'event', 'total', 'valid', 'with_violations', 'duplicates', 'unplanned', 'valid_pct'] as const;
+export const EVENT_SORTABLE = [
+  'day',
+  'event',
+  'total',
+  'valid',
+  'with_violations',
+  'duplicates',
+  'unplanned',
+  'valid_pct',
+] as const;
 
 export const FIELD_COLUMNS: FilterColumns = {
   day: { sql: 'day', type: 'text' },
@@ -48,7 +58,10 @@ export const FIELD_SORTABLE = [
   'valid_pct',
 ] as const;
 
-type RawEventRow = Omit<CompletenessEventRow, 'id' | 'planned' | 'below_target'> & { planned: number; below_target: number };
+type RawEventRow = Omit<CompletenessEventRow, 'id' | 'planned' | 'below_target'> & {
+  planned: number;
+  below_target: number;
+};
 type RawFieldRow = Omit<CompletenessFieldRow, 'id'>;
 
 const toEventRow = (r: RawEventRow): CompletenessEventRow => ({
@@ -64,7 +77,11 @@ function page<T>(db: DB, select: string, columns: FilterColumns, q: ListQuery, t
   const { clauses, params } = buildWhere(q.filter, columns);
   const inner = `SELECT * FROM (${select}) AS r`;
   const where = whereSql(clauses);
-  const total = (db.prepare(`SELECT count(*) FROM (${inner} ${where})`).pluck().get(...params) as number) ?? 0;
+  const total =
+    (db
+      .prepare(`SELECT count(*) FROM (${inner} ${where})`)
+      .pluck()
+      .get(...params) as number) ?? 0;
   const rows = db
     .prepare(`${inner} ${where} ORDER BY ${q.sort.field} ${q.sort.order}, ${tiebreak} LIMIT ? OFFSET ?`)
     .all(...params, q.limit, q.offset) as T[];
@@ -83,15 +100,17 @@ export function listCompletenessFields(db: DB, q: ListQuery) {
 
 export function getCompletenessEvent(db: DB, id: string): CompletenessEventRow | undefined {
   const [day, event] = id.split('|');
-  const row = db.prepare(`${EVENT_SELECT} WHERE c.day = ? AND c.event = ?`).get(day, event) as RawEventRow | undefined;
+  const row = db.prepare(`${EVENT_SELECT} WHERE c.day = ? AND c.event = ?`).get(day, event) as
+    | RawEventRow
+    | undefined;
   return row && toEventRow(row);
 }
 
 export function getCompletenessField(db: DB, id: string): CompletenessFieldRow | undefined {
   const [day, event, field] = id.split('|');
-  const row = db.prepare(`${FIELD_SELECT} WHERE f.day = ? AND f.event = ? AND f.field = ?`).get(day, event, field) as
-    | RawFieldRow
-    | undefined;
+  const row = db
+    .prepare(`${FIELD_SELECT} WHERE f.day = ? AND f.event = ? AND f.field = ?`)
+    .get(day, event, field) as RawFieldRow | undefined;
   return row && toFieldRow(row);
 }
 

@@ -20,7 +20,11 @@ const MAX_COUNTER_PAGE = 10_000;
 export function completenessRoutes(db: DB, hub: CompletenessHub) {
   return new Hono()
     .get('/completeness', (c) => {
-      const q = parseListQuery(c, { sortable: FIELD_SORTABLE, defaultSort: ['day', 'DESC'], maxPage: MAX_COUNTER_PAGE });
+      const q = parseListQuery(c, {
+        sortable: FIELD_SORTABLE,
+        defaultSort: ['day', 'DESC'],
+        maxPage: MAX_COUNTER_PAGE,
+      });
       const { rows, total } = listCompletenessFields(db, q);
       return listResponse(c, 'completeness', rows, q.offset, total);
     })
@@ -30,7 +34,11 @@ export function completenessRoutes(db: DB, hub: CompletenessHub) {
         const closed = new Promise<void>((resolve) => {
           const unsubscribe = hub.subscribe({
             push: (message) => {
-              void stream.writeSSE({ event: 'completeness', id: String(++id), data: JSON.stringify(message) });
+              void stream.writeSSE({
+                event: 'completeness',
+                id: String(++id),
+                data: JSON.stringify(message),
+              });
             },
             close: () => resolve(),
           });
@@ -51,7 +59,11 @@ export function completenessRoutes(db: DB, hub: CompletenessHub) {
       return c.json(row);
     })
     .get('/completeness-events', (c) => {
-      const q = parseListQuery(c, { sortable: EVENT_SORTABLE, defaultSort: ['day', 'DESC'], maxPage: MAX_COUNTER_PAGE });
+      const q = parseListQuery(c, {
+        sortable: EVENT_SORTABLE,
+        defaultSort: ['day', 'DESC'],
+        maxPage: MAX_COUNTER_PAGE,
+      });
       const { rows, total } = listCompletenessEvents(db, q);
       return listResponse(c, 'completeness-events', rows, q.offset, total);
     })

@@ -1,6 +1,6 @@
 import type { DB } from '../../db/open.ts';
-import { ApiError } from '../http/errors.ts';
 import { buildWhere, type FilterColumns, type ListQuery, whereSql } from '../http/dialect.ts';
+import { ApiError } from '../http/errors.ts';
 import { ruleSchema } from '../plan/schemas.ts';
 import type { StoredEvent, Violation } from './schemas.ts';
 
@@ -86,7 +86,10 @@ function countFromCounters(db: DB, filter: Record<string, unknown>): number | un
   if (!keys.every((k) => COUNTER_FILTERS.has(k))) return undefined;
   const f: Record<string, unknown> = {};
   for (const k of keys) if (k !== 'has_violation' && k !== 'planned') f[k] = filter[k];
-  const { clauses, params } = buildWhere(f, { event: { sql: 'event', type: 'text' }, day: { sql: 'day', type: 'text' } });
+  const { clauses, params } = buildWhere(f, {
+    event: { sql: 'event', type: 'text' },
+    day: { sql: 'day', type: 'text' },
+  });
   if (filter.planned !== undefined && filter.planned !== '') {
     const yes = filter.planned === true || filter.planned === 'true';
     clauses.push(`event ${yes ? 'IN' : 'NOT IN'} (SELECT name FROM landing_phase1_plan_events)`);
@@ -94,29 +97,45 @@ function countFromCounters(db: DB, filter: Record<string, unknown>): number | un
   const hv = filter.has_violation;
   const col =
     hv === undefined || hv === '' ? 'total' : hv === true || hv === 'true' ? 'with_violations' : 'valid';
-  return db.prepare(`SELECT coalesce(sum(${col}), 0) FROM landing_phase1_completeness_events ${whereSql(clauses)}`).pluck().get(...params) as number;
+  return db
+    .prepare(`SELECT coalesce(sum(${col}), 0) FROM landing_phase1_completeness_events ${whereSql(clauses)}`)
+    .pluck()
+    .get(...params) as number;
 }
 
 export function listEvents(db: DB, q: ListQuery): { rows: StoredEvent[]; total: number } {
   const { clauses, params } = where(q.filter);
   const total =
     countFromCounters(db, q.filter) ??
-    (db.prepare(`SELECT count(*) FROM landing_phase1_events e ${whereSql(clauses)}`).pluck().get(...params) as number);
+    (db
+      .prepare(`SELECT count(*) FROM landing_phase1_events e ${whereSql(clauses)}`)
+      .pluck()
+      .get(...params) as number);
 
   // Unfiltered, by id: ids are dense (append-only, rollbacks leave no gaps), so a deep page is a seek.
   if (clauses.length === 0 && q.sort.field === 'id') {
-    const maxId = (db.prepare('SELECT coalesce(max(id), 0) FROM landing_phase1_events').pluck().get() as number) ?? 0;
+    const maxId =
+      (db.prepare('SELECT coalesce(max(id), 0) FROM landing_phase1_events').pluck().get() as number) ?? 0;
     if (maxId === total) {
       const rows =
         q.sort.order === 'DESC'
-          ? db.prepare('SELECT * FROM landing_phase1_events WHERE id <= ? ORDER BY id DESC LIMIT ?').all(maxId - q.offset, q.limit)
-          : db.prepare('SELECT * FROM landing_phase1_events WHERE id > ? ORDER BY id ASC LIMIT ?').all(q.offset, q.limit);
+          ? db
+              .prepare('SELECT * FROM landing_phase1_events WHERE id <= ? ORDER BY id DESC LIMIT ?')
+              .all(maxId - q.offset, q.limit)
+          : db
+              .prepare('SELECT * FROM landing_phase1_events WHERE id > ? ORDER BY id ASC LIMIT ?')
+              .all(q.offset, q.limit);
       return { rows: (rows as Row[]).map(toEvent), total };
     }
   }
-  const order = q.sort.field === 'id' ? `e.id ${q.sort.order}` : `e.${q.sort.field} ${q.sort.order}, e.id ${q.sort.order}`;
+  const order =
+    q.sort.field === 'id'
+      ? `e.id ${q.sort.order}`
+      : `e.${q.sort.field} ${q.sort.order}, e.id ${q.sort.order}`;
   const rows = db
-    .prepare(`SELECT e.* FROM landing_phase1_events e ${whereSql(clauses)} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .prepare(
+      `SELECT e.* FROM landing_phase1_events e ${whereSql(clauses)} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    )
     .all(...params, q.limit, q.offset) as Row[];
   return { rows: rows.map(toEvent), total };
 }

@@ -13,7 +13,8 @@ export function eventRoutes(db: DB) {
     })
     .get('/events/:id', (c) => {
       const id = Number(c.req.param('id'));
-      if (!Number.isSafeInteger(id) || id < 1) throw new ApiError(400, 'id must be a positive integer', { id: 'must be a positive integer' });
+      if (!Number.isSafeInteger(id) || id < 1)
+        throw new ApiError(400, 'id must be a positive integer', { id: 'must be a positive integer' });
       const event = getEvent(db, id);
       if (!event) throw new ApiError(404, `no event ${id}`);
       return c.json(event);

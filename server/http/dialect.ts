@@ -32,7 +32,9 @@ const jsonParam = <T extends z.ZodType>(name: string, schema: T, example: string
 
 const sortParam = jsonParam(
   'sort',
-  z.tuple([z.string(), z.enum(['ASC', 'DESC', 'asc', 'desc'])], { error: 'sort must be ["field","ASC"|"DESC"]' }),
+  z.tuple([z.string(), z.enum(['ASC', 'DESC', 'asc', 'desc'])], {
+    error: 'sort must be ["field","ASC"|"DESC"]',
+  }),
   '["id","DESC"]',
 );
 const rangeParam = (maxPage: number) =>
@@ -44,7 +46,11 @@ const rangeParam = (maxPage: number) =>
       .refine(([a, b]) => b - a < maxPage, `range may span at most ${maxPage} records`),
     '[0,24]',
   );
-const filterParam = jsonParam('filter', z.record(z.string(), z.unknown(), { error: 'filter must be a JSON object' }), '{}');
+const filterParam = jsonParam(
+  'filter',
+  z.record(z.string(), z.unknown(), { error: 'filter must be a JSON object' }),
+  '{}',
+);
 
 export function parseListQuery(
   c: Context,
@@ -60,7 +66,8 @@ export function parseListQuery(
   if (s !== undefined) {
     const r = sortParam.safeParse(s);
     if (!r.success) errors.sort = r.error.issues[0]?.message ?? 'invalid';
-    else if (!opts.sortable.includes(r.data[0])) errors.sort = `cannot sort by ${r.data[0]}; sortable: ${opts.sortable.join(', ')}`;
+    else if (!opts.sortable.includes(r.data[0]))
+      errors.sort = `cannot sort by ${r.data[0]}; sortable: ${opts.sortable.join(', ')}`;
     else sort = { field: r.data[0], order: r.data[1].toUpperCase() as 'ASC' | 'DESC' };
   }
   const rg = q('range');
@@ -76,7 +83,13 @@ export function parseListQuery(
     else filter = r.data;
   }
   if (Object.keys(errors).length) {
-    throw new ApiError(400, `invalid list query: ${Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('; ')}`, errors);
+    throw new ApiError(
+      400,
+      `invalid list query: ${Object.entries(errors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; ')}`,
+      errors,
+    );
   }
   return { sort, offset, limit, filter };
 }
@@ -92,11 +105,14 @@ function coerce(key: string, type: ColumnType, v: unknown): string | number {
   if (type === 'boolean') {
     if (v === true || v === 'true' || v === 1 || v === '1') return 1;
     if (v === false || v === 'false' || v === 0 || v === '0') return 0;
-    throw new ApiError(400, `filter.${key} must be true or false`, { [`filter.${key}`]: 'must be true or false' });
+    throw new ApiError(400, `filter.${key} must be true or false`, {
+      [`filter.${key}`]: 'must be true or false',
+    });
   }
   if (type === 'number') {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
-    if (!Number.isFinite(n)) throw new ApiError(400, `filter.${key} must be a number`, { [`filter.${key}`]: 'must be a number' });
+    if (!Number.isFinite(n))
+      throw new ApiError(400, `filter.${key} must be a number`, { [`filter.${key}`]: 'must be a number' });
     return n;
   }
   if (typeof v !== 'string' && typeof v !== 'number') {
@@ -122,7 +138,9 @@ export function buildWhere(
     const base = suffix ? key.slice(0, -suffix.length) : key;
     const col = columns[base];
     if (!col) {
-      throw new ApiError(400, `cannot filter by ${key}`, { [`filter.${key}`]: `unknown filter; known: ${[...Object.keys(columns), ...custom].join(', ')}` });
+      throw new ApiError(400, `cannot filter by ${key}`, {
+        [`filter.${key}`]: `unknown filter; known: ${[...Object.keys(columns), ...custom].join(', ')}`,
+      });
     }
     if (suffix) {
       clauses.push(`${col.sql} ${OPS[suffix]} ?`);
@@ -145,7 +163,13 @@ export function buildWhere(
 export const whereSql = (clauses: string[]) => (clauses.length ? `WHERE ${clauses.join(' AND ')}` : '');
 
 /** answers a list in the dialect: the page as a JSON array with its Content-Range */
-export function listResponse(c: Context, resource: string, rows: unknown[], offset: number, total: number): Response {
+export function listResponse(
+  c: Context,
+  resource: string,
+  rows: unknown[],
+  offset: number,
+  total: number,
+): Response {
   const end = rows.length ? offset + rows.length - 1 : offset;
   c.header('Content-Range', `${resource} ${offset}-${end}/${total}`);
   c.header('Access-Control-Expose-Headers', 'Content-Range');

@@ -42,7 +42,9 @@ export function invalid(error: z.ZodError, what = 'request', prefix = ''): ApiEr
 /** the one error handler: expected failures answer their status; anything else is a 500 with no detail */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
-    const body: ErrorBody = err.errors ? { message: err.message, errors: err.errors } : { message: err.message };
+    const body: ErrorBody = err.errors
+      ? { message: err.message, errors: err.errors }
+      : { message: err.message };
     return c.json(body, err.status);
   }
   if (err instanceof HTTPException) {

@@ -24,10 +24,7 @@ export const eventEnvelopeSchema = z.object({
   event: nonEmpty('the event name'),
   event_id: nonEmpty('unique per event'),
   occurred_at: occurredAtSchema,
-  properties: z
-    .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
-    .optional()
-    .default({}),
+  properties: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }).optional().default({}),
 });
 export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 

@@ -20,7 +20,9 @@ export function dayOf(instant: Date): string {
 }
 
 /** which field counter a rule increments */
-const COUNTER_OF: Partial<Record<Violation['rule'], 'missing' | 'wrong_type' | 'out_of_enum' | 'pii' | 'cross_field'>> = {
+const COUNTER_OF: Partial<
+  Record<Violation['rule'], 'missing' | 'wrong_type' | 'out_of_enum' | 'pii' | 'cross_field'>
+> = {
   missing: 'missing',
   wrong_type: 'wrong_type',
   out_of_enum: 'out_of_enum',
@@ -71,7 +73,9 @@ export function createEventStore(
   const insertViolation = db.prepare(
     'INSERT INTO landing_phase1_event_violations (event_pk, field, rule) VALUES (?, ?, ?)',
   );
-  const storedViolations = db.prepare('SELECT violations FROM landing_phase1_events WHERE event_id = ?').pluck();
+  const storedViolations = db
+    .prepare('SELECT violations FROM landing_phase1_events WHERE event_id = ?')
+    .pluck();
   const bumpEvent = db.prepare(
     `INSERT INTO landing_phase1_completeness_events (day, event, total, valid, with_violations, duplicates, unplanned)
      VALUES (@day, @event, @total, @valid, @with_violations, @duplicates, @unplanned)
@@ -105,7 +109,11 @@ export function createEventStore(
         ec = { day, event: e.event, total: 0, valid: 0, with_violations: 0, duplicates: 0, unplanned: 0 };
         eventCounts.set(key, ec);
       }
-      const v = validateEvent(snapshot, { event: e.event, occurredAt, properties: e.properties }, pseudonymize);
+      const v = validateEvent(
+        snapshot,
+        { event: e.event, occurredAt, properties: e.properties },
+        pseudonymize,
+      );
       const info = insertEvent.run(
         e.event_id,
         e.event,
@@ -137,7 +145,17 @@ export function createEventStore(
         const fkey = `${key}|${f.name}`;
         let fc = fieldCounts.get(fkey);
         if (!fc) {
-          fc = { day, event: e.event, field: f.name, total: 0, missing: 0, wrong_type: 0, out_of_enum: 0, pii: 0, cross_field: 0 };
+          fc = {
+            day,
+            event: e.event,
+            field: f.name,
+            total: 0,
+            missing: 0,
+            wrong_type: 0,
+            out_of_enum: 0,
+            pii: 0,
+            cross_field: 0,
+          };
           fieldCounts.set(fkey, fc);
         }
         fc.total++;
@@ -149,7 +167,10 @@ export function createEventStore(
     }
     for (const ec of eventCounts.values()) bumpEvent.run(ec);
     for (const fc of fieldCounts.values()) bumpField.run(fc);
-    return { response: { accepted, duplicates, results } satisfies IngestResponse, changed: new Set(eventCounts.keys()) };
+    return {
+      response: { accepted, duplicates, results } satisfies IngestResponse,
+      changed: new Set(eventCounts.keys()),
+    };
   });
 
   return {

@@ -1,7 +1,14 @@
 import type { Violation } from '../events/schemas.ts';
 import type { PlanFieldRecord } from '../plan/schemas.ts';
 import type { PlanSnapshot } from '../plan/snapshot.ts';
-import { containsPhoneNumber, isIdHash, isPhoneNumber, isWeChatId, type Pseudonymize, redactPhones } from './pii.ts';
+import {
+  containsPhoneNumber,
+  isIdHash,
+  isPhoneNumber,
+  isWeChatId,
+  type Pseudonymize,
+  redactPhones,
+} from './pii.ts';
 import { occurredAtSchema } from './schemas.ts';
 
 /**
@@ -52,7 +59,8 @@ function typeOk(type: string, v: unknown): boolean {
 /** a value valid at `at`: valid_from <= at < deprecated_at (UTC ISO strings compare in order) */
 function enumValueAt(plan: PlanSnapshot, enumName: string, code: string, at: string) {
   const value = plan.enumValues.get(enumName)?.get(code);
-  if (!value || value.valid_from > at || (value.deprecated_at !== null && at >= value.deprecated_at)) return undefined;
+  if (!value || value.valid_from > at || (value.deprecated_at !== null && at >= value.deprecated_at))
+    return undefined;
   return value;
 }
 
@@ -94,19 +102,25 @@ function checkField(
 ): { rule: Violation['rule'] | null; value: unknown } {
   if (isBlank(raw)) {
     const nullAllowed =
-      raw === null && f.nullable_unless !== null && props[f.nullable_unless.field] !== f.nullable_unless.equals;
+      raw === null &&
+      f.nullable_unless !== null &&
+      props[f.nullable_unless.field] !== f.nullable_unless.equals;
     return { rule: !f.required || nullAllowed ? null : 'missing', value: raw };
   }
   if (f.type === 'hashed_id' && (typeof raw === 'string' || typeof raw === 'number')) {
     const s = String(raw);
-    if (isPhoneNumber(s) || (typeof raw === 'string' && isWeChatId(s))) return { rule: 'pii', value: pseudonymize(s) };
+    if (isPhoneNumber(s) || (typeof raw === 'string' && isWeChatId(s)))
+      return { rule: 'pii', value: pseudonymize(s) };
   }
   const scrubbed = scrub(raw, pseudonymize);
   if (f.type === 'enum') {
     // judged on what is stored (a phone number becomes its stand-in: out_of_enum), exactly as the SQL check sees it
     const stored = scrubbed.value;
     if (typeof stored !== 'string') return { rule: 'wrong_type', value: stored };
-    return { rule: enumValueAt(plan, f.enum ?? '', stored, occurredAt) ? null : 'out_of_enum', value: stored };
+    return {
+      rule: enumValueAt(plan, f.enum ?? '', stored, occurredAt) ? null : 'out_of_enum',
+      value: stored,
+    };
   }
   if (scrubbed.pii) return { rule: 'pii', value: scrubbed.value };
   if (!typeOk(f.type, raw)) return { rule: 'wrong_type', value: raw };

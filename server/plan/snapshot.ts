@@ -32,7 +32,9 @@ export function readPlanVersion(db: DB): number {
 
 export function loadEnums(db: DB): EnumRecord[] {
   const enums = db
-    .prepare('SELECT name, owner, description_en, description_zh, console_defined FROM landing_phase1_enums ORDER BY name')
+    .prepare(
+      'SELECT name, owner, description_en, description_zh, console_defined FROM landing_phase1_enums ORDER BY name',
+    )
     .all() as Array<Omit<EnumRecord, 'id' | 'values' | 'console_defined'> & { console_defined: number }>;
   const values = db
     .prepare(

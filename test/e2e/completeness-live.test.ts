@@ -45,14 +45,21 @@ describe('live completeness, end to end', () => {
         event: 'landing_view',
         event_id: eventId,
         occurred_at: new Date().toISOString(),
-        properties: { user_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90', session_id: 's-e2e', source_channel: 'search', ab_bucket: 'Z' },
+        properties: {
+          user_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90',
+          session_id: 's-e2e',
+          source_channel: 'search',
+          ab_bucket: 'Z',
+        },
       }),
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { results: Array<{ violations: unknown[] }> };
     expect(body.results[0]?.violations).toEqual([{ field: 'ab_bucket', rule: 'out_of_enum' }]);
 
-    await expect.poll(async () => Number(await withViolations.textContent()), { timeout: 15_000 }).toBe(before + 1);
+    await expect
+      .poll(async () => Number(await withViolations.textContent()), { timeout: 15_000 })
+      .toBe(before + 1);
     expect(Number(await cell('landing_view', 'total').textContent())).toBe(totalBefore + 1);
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 
@@ -63,6 +70,8 @@ describe('live completeness, end to end', () => {
     await broken.waitFor();
     expect(await broken.getAttribute('data-violation')).toBe('true');
     expect(await broken.textContent()).toContain('Out of enum');
-    expect(await page.locator('[data-testid="property-session_id"]').getAttribute('data-violation')).toBe('false');
+    expect(await page.locator('[data-testid="property-session_id"]').getAttribute('data-violation')).toBe(
+      'false',
+    );
   });
 });

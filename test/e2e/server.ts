@@ -7,8 +7,11 @@ import { type Browser, chromium } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** the real server (`server/main.ts`, as `npm start` runs it) on a free port over a temp database */
-export async function startServer(env: Record<string, string> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (!existsSync('dist/web/index.html')) throw new Error('dist/web is missing: `npm test` builds it first (npm run build)');
+export async function startServer(
+  env: Record<string, string> = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (!existsSync('dist/web/index.html'))
+    throw new Error('dist/web is missing: `npm test` builds it first (npm run build)');
   const dir = mkdtempSync(join(tmpdir(), 'landing-console-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: {

@@ -30,8 +30,19 @@ export function testApp(overrides: Partial<AppDeps> = {}) {
   const now = new Date('2026-11-25T04:00:00.000Z');
   createWriteKey(t.db, 'frontend-build', 'test', now.toISOString(), KEYS.frontend);
   createWriteKey(t.db, 'platform-integration', 'test', now.toISOString(), KEYS.platform);
-  const built = createApp({ db: t.db, piiKey: TEST_PII_KEY, clock: () => now, streamIntervalMs: 50, ...overrides });
-  const post = (path: string, body: unknown, key: string | null = KEYS.frontend, headers: Record<string, string> = {}) =>
+  const built = createApp({
+    db: t.db,
+    piiKey: TEST_PII_KEY,
+    clock: () => now,
+    streamIntervalMs: 50,
+    ...overrides,
+  });
+  const post = (
+    path: string,
+    body: unknown,
+    key: string | null = KEYS.frontend,
+    headers: Record<string, string> = {},
+  ) =>
     built.app.request(path, {
       method: 'POST',
       headers: {
@@ -53,7 +64,11 @@ export function testApp(overrides: Partial<AppDeps> = {}) {
 export type TestApp = ReturnType<typeof testApp>;
 
 /** a valid landing_view (override properties to break it) */
-export function landingView(id: string, properties: Record<string, unknown> = {}, occurred_at = '2026-11-25T10:00:00+08:00') {
+export function landingView(
+  id: string,
+  properties: Record<string, unknown> = {},
+  occurred_at = '2026-11-25T10:00:00+08:00',
+) {
   return {
     event: 'landing_view',
     event_id: id,

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateTraffic } from '../../db/demo.ts';
-import { ingestGenerated } from '../../server/demo.ts';
 import type { CompletenessFieldRow } from '../../server/completeness/schemas.ts';
-import { testApp, type TestApp } from './helpers.ts';
+import { ingestGenerated } from '../../server/demo.ts';
+import { type TestApp, testApp } from './helpers.ts';
 
 const SCRIPT = 'db/verify_phase1_events.sql';
 const FIELDS = ['policy_tag', 'action_required', 'escalation_level'];
@@ -60,8 +60,18 @@ async function fromApi(t: TestApp): Promise<Map<string, Figures>> {
   const sums = new Map<string, Figures & { pii: number }>();
   for (const r of rows) {
     const key = `${r.event}|${r.field}`;
-    const s = sums.get(key) ?? { total: 0, missing: 0, wrong_type: 0, out_of_enum: 0, cross_field: 0, pii: 0, complete_pct: 0, valid_pct: 0 };
-    for (const k of ['total', 'missing', 'wrong_type', 'out_of_enum', 'cross_field', 'pii'] as const) s[k] += r[k];
+    const s = sums.get(key) ?? {
+      total: 0,
+      missing: 0,
+      wrong_type: 0,
+      out_of_enum: 0,
+      cross_field: 0,
+      pii: 0,
+      complete_pct: 0,
+      valid_pct: 0,
+    };
+    for (const k of ['total', 'missing', 'wrong_type', 'out_of_enum', 'cross_field', 'pii'] as const)
+      s[k] += r[k];
     sums.set(key, s);
   }
   const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -69,7 +79,14 @@ async function fromApi(t: TestApp): Promise<Map<string, Figures>> {
     [...sums].map(([k, { pii, ...s }]) => {
       expect(pii, `${k}: enum fields count PII stand-ins as out_of_enum`).toBe(0);
       const bad = s.missing + s.wrong_type + s.out_of_enum + s.cross_field;
-      return [k, { ...s, complete_pct: round2((100 * (s.total - s.missing)) / s.total), valid_pct: round2((100 * (s.total - bad)) / s.total) }];
+      return [
+        k,
+        {
+          ...s,
+          complete_pct: round2((100 * (s.total - s.missing)) / s.total),
+          valid_pct: round2((100 * (s.total - bad)) / s.total),
+        },
+      ];
     }),
   );
 }
@@ -83,17 +100,36 @@ describe('db/verify_phase1_events.sql', () => {
     const from = Date.parse('2026-11-10T00:00:00Z');
     // C1 deprecated mid-stream (before anything is ingested, as an approved deprecation would be): events
     // dated before still validate, later ones are out_of_enum — in the counters and the script alike
-    t.db.prepare("UPDATE landing_phase1_enum_values SET deprecated_at = '2026-11-14T00:00:00.000Z' WHERE enum_name = 'policy_tag' AND code = 'C1'").run();
+    t.db
+      .prepare(
+        "UPDATE landing_phase1_enum_values SET deprecated_at = '2026-11-14T00:00:00.000Z' WHERE enum_name = 'policy_tag' AND code = 'C1'",
+      )
+      .run();
     ingestGenerated(
       t.store,
-      generateTraffic({ seed: 7, from, to: from + 7 * 86_400_000, journeys: 3000, badShare: 0.3, duplicateShare: 0.05 }),
+      generateTraffic({
+        seed: 7,
+        from,
+        to: from + 7 * 86_400_000,
+        journeys: 3000,
+        badShare: 0.3,
+        duplicateShare: 0.05,
+      }),
     );
     // hand-made cases on the checked fields: blank, wrong type, phone number, deprecated C1 after/before, D3 rule
     const alert = (id: string, props: Record<string, unknown>, at = '2026-11-15T08:00:00+08:00') => ({
       event: 'risk_alert',
       event_id: id,
       occurred_at: at,
-      properties: { alert_id: id, task_id: 't1', risk_level: 'high', policy_tag: 'D3', action_required: 'escalate_review', escalation_level: 'compliance_committee', ...props },
+      properties: {
+        alert_id: id,
+        task_id: 't1',
+        risk_level: 'high',
+        policy_tag: 'D3',
+        action_required: 'escalate_review',
+        escalation_level: 'compliance_committee',
+        ...props,
+      },
     });
     const res = await t.post(
       '/api/events',
@@ -118,7 +154,9 @@ describe('db/verify_phase1_events.sql', () => {
     const risk = script.get('risk_alert|escalation_level');
     expect(risk?.cross_field).toBeGreaterThanOrEqual(1);
     expect(script.get('risk_alert|policy_tag')?.out_of_enum).toBeGreaterThanOrEqual(1);
-    expect([...script.values()].reduce((n, f) => n + f.missing + f.wrong_type + f.out_of_enum, 0)).toBeGreaterThan(20);
+    expect(
+      [...script.values()].reduce((n, f) => n + f.missing + f.wrong_type + f.out_of_enum, 0),
+    ).toBeGreaterThan(20);
 
     if (existsSync('/usr/bin/sqlite3') || process.env.CI) {
       expect(runWithShell(t)).toEqual(api);
