@@ -5,12 +5,33 @@ export const MAX_BATCH_EVENTS = 1000;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** ISO-8601 date-time with an explicit offset (Z or ±hh:mm); a time without an offset is ambiguous */
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_WITH_OFFSET =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
+
+/** a calendar date and clock time that exist (Date.parse would roll 2026-02-30 over to 2 March) */
+function isRealDateTime(s: string): boolean {
+  const m = ISO_WITH_OFFSET.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec, oh, om] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as number[];
+  const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
+  return (
+    mo! >= 1 &&
+    mo! <= 12 &&
+    d! >= 1 &&
+    d! <= daysInMonth &&
+    h! <= 23 &&
+    mi! <= 59 &&
+    sec! <= 59 &&
+    oh! <= 14 &&
+    om! <= 59 &&
+    !Number.isNaN(Date.parse(s))
+  );
+}
 
 export const occurredAtSchema = z
   .string({ error: 'must be an ISO-8601 date-time string with an offset' })
   .regex(ISO_WITH_OFFSET, 'must be an ISO-8601 date-time with an offset, e.g. 2026-11-25T10:00:00+08:00')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date-time');
+  .refine(isRealDateTime, 'is not a real date-time (no such date or time)');
 
 const nonEmpty = (what: string) =>
   z

@@ -64,11 +64,24 @@ function enumValueAt(plan: PlanSnapshot, enumName: string, code: string, at: str
   return value;
 }
 
-/** Replaces phone numbers anywhere in a value (strings, numbers shaped like one, nested objects/arrays). */
-function scrub(v: unknown, pseudonymize: Pseudonymize): { value: unknown; pii: boolean } {
+/**
+ * Replaces phone numbers anywhere in a value (strings, numbers shaped like one, nested objects/arrays).
+ * A digest is only replaced when it is a phone number as a whole — its digit runs are not phone numbers:
+ * in an id field any id-shaped string (16–128 hex/base64url characters), elsewhere a hex string of 16+.
+ * Under a name the plan uses for hashed ids (user_id, account_id), a WeChat id is PII too, in any event.
+ */
+const HEX_DIGEST = /^[0-9a-fA-F]{16,128}$/;
+
+function scrub(
+  v: unknown,
+  pseudonymize: Pseudonymize,
+  opts: { idField?: boolean; hashedName?: boolean } = {},
+): { value: unknown; pii: boolean } {
   if (typeof v === 'string') {
-    if (!containsPhoneNumber(v)) return { value: v, pii: false };
-    return { value: isPhoneNumber(v) ? pseudonymize(v) : redactPhones(v, pseudonymize), pii: true };
+    if (isPhoneNumber(v) || (opts.hashedName && isWeChatId(v))) return { value: pseudonymize(v), pii: true };
+    const digest = opts.idField ? isIdHash(v) : HEX_DIGEST.test(v);
+    if (digest || !containsPhoneNumber(v)) return { value: v, pii: false };
+    return { value: redactPhones(v, pseudonymize), pii: true };
   }
   if (typeof v === 'number' && isPhoneNumber(String(v))) return { value: pseudonymize(String(v)), pii: true };
   if (Array.isArray(v)) {
@@ -107,12 +120,10 @@ function checkField(
       props[f.nullable_unless.field] !== f.nullable_unless.equals;
     return { rule: !f.required || nullAllowed ? null : 'missing', value: raw };
   }
-  if (f.type === 'hashed_id' && (typeof raw === 'string' || typeof raw === 'number')) {
-    const s = String(raw);
-    if (isPhoneNumber(s) || (typeof raw === 'string' && isWeChatId(s)))
-      return { rule: 'pii', value: pseudonymize(s) };
-  }
-  const scrubbed = scrub(raw, pseudonymize);
+  const scrubbed = scrub(raw, pseudonymize, {
+    idField: f.type === 'hashed_id' || f.type === 'id',
+    hashedName: f.type === 'hashed_id',
+  });
   if (f.type === 'enum') {
     // judged on what is stored (a phone number becomes its stand-in: out_of_enum), exactly as the SQL check sees it
     const stored = scrubbed.value;
@@ -127,6 +138,21 @@ function checkField(
   return { rule: null, value: raw };
 }
 
+const hashedNamesOf = new WeakMap<PlanSnapshot, Set<string>>();
+/** the property names the plan uses for pseudonymous hashes, anywhere in the plan */
+function hashedIdNames(plan: PlanSnapshot): Set<string> {
+  let names = hashedNamesOf.get(plan);
+  if (!names) {
+    names = new Set(
+      [...plan.events.values()].flatMap((e) =>
+        e.fields.filter((f) => f.type === 'hashed_id').map((f) => f.name),
+      ),
+    );
+    hashedNamesOf.set(plan, names);
+  }
+  return names;
+}
+
 export function validateEvent(
   plan: PlanSnapshot,
   input: { event: string; occurredAt: string; properties: Record<string, unknown> },
@@ -134,6 +160,7 @@ export function validateEvent(
 ): ValidationResult {
   const planEvent = plan.events.get(input.event);
   const fields = planEvent?.fields ?? [];
+  const hashedNames = hashedIdNames(plan);
   const checked = new Map(
     fields.map((f) => [
       f.name,
@@ -166,7 +193,7 @@ export function validateEvent(
       entries.push([k, c.value]);
       continue;
     }
-    const r = scrub(v, pseudonymize);
+    const r = scrub(v, pseudonymize, { hashedName: hashedNames.has(k) });
     entries.push([k, r.value]);
     if (r.pii) violations.push({ field: k, rule: 'pii' });
   }

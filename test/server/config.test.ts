@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_PII_KEY, loadConfig } from '../../server/config.ts';
+
+/** The environment is parsed once at start; production refuses default secrets and demo data. */
+
+const SECRET = 'a-real-secret-key-for-production-0001';
+
+/** the ConfigError loadConfig throws for `env` (fails the test when it does not throw one) */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error(`loadConfig(${JSON.stringify(env)}) did not throw`);
+}
+
+describe('loadConfig defaults', () => {
+  it('an empty environment gives the development defaults, demo and simulator on', () => {
+    expect(loadConfig({})).toEqual({
+      env: 'development',
+      host: '127.0.0.1',
+      port: 8787,
+      databasePath: './data/console.db',
+      demo: true,
+      simulator: true,
+      piiKey: DEFAULT_PII_KEY,
+    });
+  });
+
+  it('reads every variable it knows', () => {
+    expect(
+      loadConfig({
+        NODE_ENV: 'test',
+        HOST: '0.0.0.0',
+        PORT: '9000',
+        DATABASE_PATH: '/var/lib/console/console.db',
+        CONSOLE_DEMO: '1',
+        CONSOLE_SIMULATOR: '0',
+        CONSOLE_PII_KEY: SECRET,
+      }),
+    ).toEqual({
+      env: 'test',
+      host: '0.0.0.0',
+      port: 9000,
+      databasePath: '/var/lib/console/console.db',
+      demo: true,
+      simulator: false,
+      piiKey: SECRET,
+    });
+  });
+
+  it('CONSOLE_DEMO=0 turns the demo off and, unless set, the simulator with it', () => {
+    expect(loadConfig({ CONSOLE_DEMO: '0' })).toMatchObject({ demo: false, simulator: false });
+    expect(loadConfig({ CONSOLE_DEMO: '0', CONSOLE_SIMULATOR: '1' })).toMatchObject({
+      demo: false,
+      simulator: true,
+    });
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root' }).port).toBe(8787);
+  });
+});
+
+describe('loadConfig refuses an invalid environment, naming the variable', () => {
+  it.each([
+    ['PORT', { PORT: 'abc' }],
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '80.5' }],
+    ['NODE_ENV', { NODE_ENV: 'staging' }],
+    ['CONSOLE_DEMO', { CONSOLE_DEMO: 'yes' }],
+    ['CONSOLE_SIMULATOR', { CONSOLE_SIMULATOR: 'true' }],
+    ['CONSOLE_PII_KEY', { CONSOLE_PII_KEY: 'short' }],
+    ['DATABASE_PATH', { DATABASE_PATH: '' }],
+  ])('%s in %j', (name, env) => {
+    expect(configError(env).message).toContain(name);
+  });
+});
+
+describe('loadConfig in production', () => {
+  it('refuses the default CONSOLE_PII_KEY', () => {
+    const e = configError({ NODE_ENV: 'production', CONSOLE_DEMO: '0' });
+    expect(e.message).toContain('CONSOLE_PII_KEY');
+    expect(e.message).not.toContain('CONSOLE_DEMO');
+  });
+
+  it('refuses CONSOLE_DEMO=1, and the default demo=on', () => {
+    const explicit = configError({ NODE_ENV: 'production', CONSOLE_DEMO: '1', CONSOLE_PII_KEY: SECRET });
+    expect(explicit.message).toContain('CONSOLE_DEMO');
+    expect(explicit.message).not.toContain('CONSOLE_PII_KEY');
+    const byDefault = configError({ NODE_ENV: 'production', CONSOLE_PII_KEY: SECRET });
+    expect(byDefault.message).toContain('CONSOLE_DEMO');
+  });
+
+  it('refuses the simulator', () => {
+    const e = configError({
+      NODE_ENV: 'production',
+      CONSOLE_DEMO: '0',
+      CONSOLE_SIMULATOR: '1',
+      CONSOLE_PII_KEY: SECRET,
+    });
+    expect(e.message).toContain('CONSOLE_SIMULATOR');
+  });
+
+  it('names every problem at once', () => {
+    const e = configError({ NODE_ENV: 'production' });
+    expect(e.message).toContain('CONSOLE_PII_KEY');
+    expect(e.message).toContain('CONSOLE_DEMO');
+  });
+
+  it('starts with a secret key and the demo off', () => {
+    expect(loadConfig({ NODE_ENV: 'production', CONSOLE_DEMO: '0', CONSOLE_PII_KEY: SECRET })).toMatchObject({
+      env: 'production',
+      demo: false,
+      simulator: false,
+      piiKey: SECRET,
+    });
+  });
+});
