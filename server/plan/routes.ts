@@ -1,15 +1,48 @@
 import { Hono } from 'hono';
 import type { DB } from '../../db/open.ts';
-import { listResponse } from '../http/dialect.ts';
+import { listResponse, parseListQuery } from '../http/dialect.ts';
 import { ApiError } from '../http/errors.ts';
 import { loadEnums, loadPlanEvents } from './snapshot.ts';
 
-/** the tracking plan and enums, read-only (small: answered whole, in plan order) */
+/**
+ * The tracking plan and enums, read-only. Both are a dozen records, read whole and filtered in memory:
+ * `id` (one or an array, as react-admin's getMany sends) and `q` (a substring of the name).
+ */
+function filterInMemory<T extends { id: string; name: string }>(
+  rows: T[],
+  filter: Record<string, unknown>,
+  sort: { field: string; order: 'ASC' | 'DESC' },
+): T[] {
+  for (const key of Object.keys(filter)) {
+    if (key !== 'id' && key !== 'q') {
+      throw new ApiError(400, `cannot filter by ${key}`, {
+        [`filter.${key}`]: 'unknown filter; known: id, q',
+      });
+    }
+  }
+  const ids =
+    filter.id === undefined
+      ? undefined
+      : new Set((Array.isArray(filter.id) ? filter.id : [filter.id]).map(String));
+  const q = typeof filter.q === 'string' ? filter.q.toLowerCase() : '';
+  const out = rows.filter((r) => (!ids || ids.has(r.id)) && (!q || r.name.toLowerCase().includes(q)));
+  const key = sort.field as keyof T;
+  const dir = sort.order === 'ASC' ? 1 : -1;
+  return out.sort((a, b) => (a[key] < b[key] ? -dir : a[key] > b[key] ? dir : 0));
+}
+
 export function planRoutes(db: DB) {
   return new Hono()
     .get('/tracking-plan', (c) => {
-      const rows = loadPlanEvents(db);
-      return listResponse(c, 'tracking-plan', rows, 0, rows.length);
+      const q = parseListQuery(c, { sortable: ['position', 'name', 'id'], defaultSort: ['position', 'ASC'] });
+      const rows = filterInMemory(loadPlanEvents(db), q.filter, q.sort);
+      return listResponse(
+        c,
+        'tracking-plan',
+        rows.slice(q.offset, q.offset + q.limit),
+        q.offset,
+        rows.length,
+      );
     })
     .get('/tracking-plan/:id', (c) => {
       const row = loadPlanEvents(db).find((e) => e.id === c.req.param('id'));
@@ -17,8 +50,9 @@ export function planRoutes(db: DB) {
       return c.json(row);
     })
     .get('/enums', (c) => {
-      const rows = loadEnums(db);
-      return listResponse(c, 'enums', rows, 0, rows.length);
+      const q = parseListQuery(c, { sortable: ['name', 'id', 'owner'], defaultSort: ['name', 'ASC'] });
+      const rows = filterInMemory(loadEnums(db), q.filter, q.sort);
+      return listResponse(c, 'enums', rows.slice(q.offset, q.offset + q.limit), q.offset, rows.length);
     })
     .get('/enums/:id', (c) => {
       const row = loadEnums(db).find((e) => e.id === c.req.param('id'));

@@ -443,3 +443,38 @@ describe('every response: JSON errors without stack traces, security headers', (
     }
   });
 });
+
+describe('tracking plan and enums lists speak the dialect', () => {
+  it('filters by id (one or an array, as getMany sends) and by q, sorts, and refuses unknown filters', async () => {
+    const many = await t.list('tracking-plan', { filter: { id: ['landing_view', 'risk_alert'] } });
+    expect(many.status).toBe(200);
+    expect(((await many.json()) as Array<{ id: string }>).map((e) => e.id)).toEqual([
+      'landing_view',
+      'risk_alert',
+    ]);
+    expect(many.headers.get('Content-Range')).toBe('tracking-plan 0-1/2');
+
+    const byName = await t.list('tracking-plan', { filter: { q: 'task_' }, sort: ['name', 'DESC'] });
+    expect(((await byName.json()) as Array<{ id: string }>).map((e) => e.id)).toEqual([
+      'task_start',
+      'task_failed',
+      'task_completed',
+    ]);
+
+    const page = await t.list('enums', { range: [0, 4] });
+    expect(page.headers.get('Content-Range')).toBe('enums 0-4/12');
+    expect(((await page.json()) as Array<{ id: string }>).map((e) => e.id)).toEqual([
+      'ab_bucket',
+      'action_required',
+      'cta_id',
+      'escalation_level',
+      'expiry_type',
+    ]);
+
+    const bad = await t.list('enums', { filter: { owner: 'x' } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: Record<string, string> }).errors['filter.owner']).toMatch(
+      /unknown filter/,
+    );
+  });
+});

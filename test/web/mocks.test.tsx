@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { emptyDb, generateDb, recordEvent } from '../../mocks/data.ts';
+import { createHandlers } from '../../mocks/handlers.ts';
+import { server } from '../../mocks/node.ts';
+import {
+  completenessEventSchema,
+  completenessFieldSchema,
+  completenessPushSchema,
+} from '../../server/completeness/schemas.ts';
+import { storedEventSchema } from '../../server/events/schemas.ts';
+import { errorBodySchema } from '../../server/http/schemas.ts';
+import { enumSchema, planEventSchema } from '../../server/plan/schemas.ts';
+import { utc8Today } from '../../web/completeness/days.ts';
+import { at } from './helpers.tsx';
+
+const RESOURCES = [
+  ['completeness-events', completenessEventSchema],
+  ['completeness', completenessFieldSchema],
+  ['events', storedEventSchema],
+  ['tracking-plan', planEventSchema],
+  ['enums', enumSchema],
+] as const;
+
+const list = (resource: string, params: Record<string, unknown> = {}) =>
+  fetch(
+    `/api/${resource}?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, JSON.stringify(v)]))}`,
+  );
+
+describe('mock API', () => {
+  it.each(RESOURCES)(
+    'answers GET /api/%s with records that match the server schema',
+    async (resource, schema) => {
+      const response = await list(resource, { range: [0, 9] });
+      expect(response.status).toBe(200);
+      const records = z.array(schema).parse(await response.json());
+      expect(records.length).toBeGreaterThan(0);
+      expect(response.headers.get('Content-Range')).toMatch(
+        new RegExp(`^${resource} 0-${records.length - 1}/\\d+$`),
+      );
+
+      const first = records[0] as { id: string | number };
+      const one = await fetch(`/api/${resource}/${encodeURIComponent(String(first.id))}`);
+      expect(schema.parse(await one.json())).toEqual(first);
+    },
+  );
+
+  it('generates two weeks of traffic whose counters agree with the stored events', () => {
+    const db = generateDb(Date.parse('2026-11-25T12:00:00+08:00'));
+    const days = new Set(db.events.map((e) => e.day));
+    expect(days.size).toBe(15);
+    const rows = [...db.completenessEvents.values()];
+    expect(rows.reduce((sum, row) => sum + row.total, 0)).toBe(db.events.length);
+    const withViolations = db.events.filter((e) => e.violation_count > 0).length;
+    expect(rows.reduce((sum, row) => sum + row.with_violations, 0)).toBe(withViolations);
+    expect(withViolations).toBeGreaterThan(0);
+    expect(rows.some((row) => row.below_target)).toBe(true);
+    expect(rows.some((row) => !row.below_target && row.planned)).toBe(true);
+    expect(rows.some((row) => !row.planned)).toBe(true);
+  });
+
+  it('fails instead of serving a record that drifted from the schema', async () => {
+    const db = emptyDb();
+    const today = utc8Today();
+    recordEvent(db, {
+      event: 'cta_click',
+      event_id: 'e1',
+      occurred_at: at(today),
+      source: 'web',
+      properties: {},
+      violations: [],
+    });
+    const row = db.completenessEvents.get(`${today}|cta_click`);
+    Object.assign(row ?? {}, { valid_pct: '100' });
+    server.use(...createHandlers(db));
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect((await list('completeness-events')).status).toBe(500);
+    expect(logged).toHaveBeenCalledWith(expect.any(z.ZodError));
+    logged.mockRestore();
+  });
+
+  it('filters, sorts and pages events in the API dialect', async () => {
+    const db = emptyDb();
+    const today = utc8Today();
+    const add = (event_id: string, violations: { field: string; rule: 'missing' | 'pii' }[]) =>
+      recordEvent(db, {
+        event: 'landing_view',
+        event_id,
+        occurred_at: at(today),
+        source: 'web',
+        properties: {},
+        violations,
+      });
+    add('a-1', [{ field: 'user_id', rule: 'pii' }]);
+    add('a-2', [
+      { field: 'user_id', rule: 'missing' },
+      { field: 'session_id', rule: 'pii' },
+    ]);
+    add('b-3', []);
+    server.use(...createHandlers(db));
+
+    const ids = async (params: Record<string, unknown>) =>
+      z
+        .array(storedEventSchema)
+        .parse(await (await list('events', params)).json())
+        .map((e) => e.event_id);
+    expect(await ids({ sort: ['id', 'DESC'] })).toEqual(['b-3', 'a-2', 'a-1']);
+    expect(await ids({ filter: { rule: 'pii', field: 'user_id' } })).toEqual(['a-1']);
+    expect(await ids({ filter: { has_violation: false } })).toEqual(['b-3']);
+    expect(await ids({ filter: { q: 'a-' }, sort: ['id', 'ASC'] })).toEqual(['a-1', 'a-2']);
+
+    const page = await list('events', { sort: ['id', 'ASC'], range: [1, 1] });
+    expect(page.headers.get('Content-Range')).toBe('events 1-1/3');
+
+    const badSort = await list('events', { sort: ['source', 'ASC'] });
+    expect(badSort.status).toBe(400);
+    expect(errorBodySchema.parse(await badSort.json()).errors).toEqual({ sort: 'cannot sort by source' });
+    const missing = await fetch('/api/events/99');
+    expect(missing.status).toBe(404);
+    expect(errorBodySchema.parse(await missing.json()).message).toContain('99');
+  });
+
+  it('streams completeness messages that match the push schema', async () => {
+    const abort = new AbortController();
+    const response = await fetch('/api/completeness/stream', {
+      headers: { accept: 'text/event-stream' },
+      signal: abort.signal,
+    });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const chunk = await (response.body as ReadableStream<Uint8Array>).getReader().read();
+    abort.abort();
+    const value = new TextDecoder().decode(chunk.value);
+    expect(value).toMatch(/^event:completeness\n/m);
+    const data = value.match(/^data:(.*)$/m)?.[1] ?? '';
+    const push = completenessPushSchema.parse(JSON.parse(data));
+    expect(push.events).toHaveLength(1);
+  });
+});

@@ -1,0 +1,16 @@
+// first: the mock server's sse() handler needs EventSource when it is built
+import './polyfills.ts';
+import '@testing-library/jest-dom/vitest';
+import { server } from '../../mocks/node.ts';
+import { FakeEventSource } from './fakeEventSource.ts';
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  server.events.removeAllListeners();
+  FakeEventSource.instances = [];
+  // react-admin keeps list parameters and the locale in localStorage, and routes in the hash
+  localStorage.clear();
+  window.location.hash = '';
+});
+afterAll(() => server.close());
