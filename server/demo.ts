@@ -8,21 +8,19 @@ const DAY_MS = 24 * 3600 * 1000;
 export const isDemoSeeded = (db: DB) =>
   db.prepare("SELECT 1 FROM landing_phase1_meta WHERE key = 'demo_seeded'").get() !== undefined;
 
-/** sends generated events through the real ingest path, grouped per source in batches */
+/**
+ * sends generated events through the real ingest path in time order: chunks of the stream, each chunk
+ * split per source (one batch per write key), so stored ids follow occurred_at roughly as live traffic does
+ */
 export function ingestGenerated(store: EventStore, events: GeneratedEvent[], batchSize = 500): void {
-  const bySource = new Map<string, GeneratedEvent[]>();
-  for (const e of events) {
-    const list = bySource.get(e.source) ?? [];
-    list.push(e);
-    bySource.set(e.source, list);
-  }
-  for (const [source, list] of bySource) {
-    for (let i = 0; i < list.length; i += batchSize) {
-      store.ingest(
-        list.slice(i, i + batchSize).map(({ source: _, ...e }) => e),
-        source,
-      );
+  for (let i = 0; i < events.length; i += batchSize) {
+    const bySource = new Map<string, Array<Omit<GeneratedEvent, 'source'>>>();
+    for (const { source, ...e } of events.slice(i, i + batchSize)) {
+      const list = bySource.get(source) ?? [];
+      list.push(e);
+      bySource.set(source, list);
     }
+    for (const [source, batch] of bySource) store.ingest(batch, source);
   }
 }
 
