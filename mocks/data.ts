@@ -1,28 +1,29 @@
-import {
-  DEFAULT_VALID_TARGET_PCT,
-  ENUMS,
-  type EnumDef,
-  ESCALATION_ORDER,
-  type PlanField,
-  TRACKING_PLAN,
-} from '../db/plan.ts';
+import { type GeneratedEvent, generateTraffic, rng } from '../db/demo.ts';
+import { DEFAULT_VALID_TARGET_PCT, ENUMS, type EnumDef, TRACKING_PLAN } from '../db/plan.ts';
 import type {
   CompletenessEventRow,
   CompletenessFieldRow,
   CompletenessPush,
 } from '../server/completeness/schemas.ts';
 import type { StoredEvent, Violation } from '../server/events/schemas.ts';
+import { pseudonymInput } from '../server/ingest/pii.ts';
+import { validateEvent } from '../server/ingest/validate.ts';
 import type { EnumRecord, PlanEventRecord, Rule } from '../server/plan/schemas.ts';
+import type { PlanSnapshot } from '../server/plan/snapshot.ts';
 
 /**
  * The mock API's data: the tracking plan and enums from db/plan.ts, stored events, and the completeness
  * counters derived from those events exactly as the server keeps them (one row per UTC+8 day × event and
- * per day × event × field), so the dashboard's numbers and the events list always agree.
+ * per day × event × field), so the dashboard's numbers and the events list always agree. Events come from
+ * the demo generator (db/demo.ts) and are judged by the server's own validateEvent, so a mock violation is
+ * always one the server would report.
  */
 export interface MockDb {
   planEvents: PlanEventRecord[];
   enums: EnumRecord[];
   events: StoredEvent[];
+  /** stored events by event_id: a repeated delivery is a duplicate, as in the server's unique index */
+  eventsById: Map<string, StoredEvent>;
   completenessEvents: Map<string, CompletenessEventRow>;
   completenessFields: Map<string, CompletenessFieldRow>;
 }
@@ -37,7 +38,8 @@ export interface IngestedEvent {
   violations: Violation[];
 }
 
-const VALID_FROM = '2026-01-01T00:00:00.000Z';
+/** as the seed (db/open.ts SEED_VALID_FROM, not importable here: node-only): before any event */
+const VALID_FROM = '1970-01-01T00:00:00.000Z';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -101,6 +103,7 @@ export function emptyDb(): MockDb {
     planEvents: planEventRecords(),
     enums: ENUMS.map(enumRecord),
     events: [],
+    eventsById: new Map(),
     completenessEvents: new Map(),
     completenessFields: new Map(),
   };
@@ -162,6 +165,7 @@ export function recordEvent(db: MockDb, input: IngestedEvent): CompletenessPush 
     properties: input.properties,
   };
   db.events.push(stored);
+  db.eventsById.set(stored.event_id, stored);
 
   const row = eventRow(db, day, input.event);
   row.total += 1;
@@ -210,168 +214,100 @@ export function recordDuplicate(db: MockDb, event: StoredEvent): CompletenessPus
   return { events: [{ ...row }], fields: [] };
 }
 
-/** mulberry32: a tiny seeded generator, so the fixtures are the same on every run */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-type Random = () => number;
-
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-const hex = (random: Random, length: number) =>
-  Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('');
-
-const SOURCE_BY_OWNER: Record<string, string> = {
-  'frontend-build': 'web-sdk',
-  'platform-integration': 'platform',
-  'operations-compliance': 'compliance',
-};
-const TEXT_VALUES: Record<string, string[]> = {
-  source_channel: ['douyin_ads', 'wechat_moments', 'search', 'direct', 'partner_referral'],
-  sub_status: ['moderation_rejected', 'quota_exceeded', 'timeout', 'upstream_unavailable'],
-};
-
-function codesOf(db: MockDb, enumName: string): string[] {
-  return db.enums.find((e) => e.name === enumName)?.values.map((v) => v.code) ?? [];
-}
-
-function validValue(db: MockDb, random: Random, field: PlanField, occurredAt: number): unknown {
-  switch (field.type) {
-    case 'hashed_id':
-      return hex(random, 32);
-    case 'id':
-      return `${field.name.replace(/_id$/, '')}_${hex(random, 8)}`;
-    case 'text':
-      return pick(random, TEXT_VALUES[field.name] ?? ['n/a']);
-    case 'enum':
-      return pick(random, codesOf(db, field.enum ?? ''));
-    case 'boolean':
-      return random() < 0.2;
-    case 'timestamp':
-      return new Date(occurredAt).toISOString();
-    case 'integer':
-      return Math.floor(random() * 60_000);
-    case 'positive_integer':
-      return 1 + Math.floor(random() * 50);
-    case 'number':
-      return Math.round(random() * 50_000) / 100;
-    case 'nonzero_number':
-      return (random() < 0.8 ? -1 : 1) * (1 + Math.floor(random() * 200));
-    case 'credits_range': {
-      const min = Math.floor(random() * 40);
-      return [min, min + 5 + Math.floor(random() * 40)];
-    }
-  }
-}
-
-/** properties that pass every rule, with the policy-tag mapping applied where the event carries it */
-function validProperties(db: MockDb, random: Random, fields: PlanField[], occurredAt: number) {
-  const properties: Record<string, unknown> = {};
-  for (const field of fields) {
-    if (field.required === false && random() < 0.5) continue;
-    properties[field.name] = validValue(db, random, field, occurredAt);
-  }
-  if (properties.expiry_type !== undefined && properties.expiry_type !== 'run_limited')
-    properties.max_runs = null;
-  const tag = db.enums
-    .find((e) => e.name === 'policy_tag')
-    ?.values.find((v) => v.code === properties.policy_tag);
-  if (tag) {
-    if ('risk_level' in properties) properties.risk_level = tag.default_risk_level;
-    if ('action_required' in properties) properties.action_required = tag.default_action_required;
-    if ('escalation_level' in properties) properties.escalation_level = tag.min_escalation_level;
-  }
-  return properties;
-}
-
-/** breaks one field of a valid event the way real traffic does, and names the violation */
-function breakOneField(random: Random, fields: PlanField[], properties: Record<string, unknown>): Violation {
-  if ('escalation_level' in properties && random() < 0.3) {
-    properties.policy_tag = 'D3';
-    properties.escalation_level = pick(random, ESCALATION_ORDER.slice(0, 2));
-    return { field: 'escalation_level', rule: 'escalation_below_policy' };
-  }
-  const hashed = fields.find((f) => f.type === 'hashed_id');
-  if (hashed && random() < 0.25) {
-    // the server never stores the phone number itself, only its keyed-HMAC stand-in
-    properties[hashed.name] = `pii_${hex(random, 32)}`;
-    return { field: hashed.name, rule: 'pii' };
-  }
-  const field = pick(
-    random,
-    fields.filter((f) => f.required !== false),
-  );
-  const roll = random();
-  if (field.type === 'enum' && roll < 0.6) {
-    properties[field.name] = pick(random, ['Z9', 'unknown', 'legacy_value']);
-    return { field: field.name, rule: 'out_of_enum' };
-  }
-  if (roll < 0.8) {
-    delete properties[field.name];
-    return { field: field.name, rule: 'missing' };
-  }
-  const numeric = ['integer', 'positive_integer', 'number', 'nonzero_number'].includes(field.type);
-  properties[field.name] = field.type === 'boolean' ? 'yes' : numeric ? '12,5' : 42;
-  return { field: field.name, rule: 'wrong_type' };
-}
-
-/** the share of bad events per event: the compliance-side events are the sloppy ones, as in real traffic */
-const BAD_RATE: Record<string, number> = { license_apply: 0.02, task_failed: 0.015, risk_alert: 0.015 };
-const DEFAULT_BAD_RATE = 0.002;
-const UNPLANNED_RATE = 0.003;
-
-/** one realistic event of the plan (or an unplanned one) at a given instant; `badRate` overrides the usual share */
-export function generateEvent(
-  db: MockDb,
-  random: Random,
-  occurredAt: number,
-  badRate?: number,
-): IngestedEvent {
-  const eventId = `evt_${occurredAt.toString(36)}_${hex(random, 6)}`;
-  const occurred_at = new Date(occurredAt).toISOString();
-  if (random() < UNPLANNED_RATE) {
-    return {
-      event: pick(random, ['landing_scroll', 'cta_hover']),
-      event_id: eventId,
-      occurred_at,
-      source: 'web-sdk',
-      properties: { session_id: `session_${hex(random, 8)}` },
-      violations: [{ field: 'event', rule: 'unplanned' }],
-    };
-  }
-  const plan = pick(random, TRACKING_PLAN);
-  const properties = validProperties(db, random, plan.fields, occurredAt);
-  const rate = badRate ?? BAD_RATE[plan.name] ?? DEFAULT_BAD_RATE;
-  const violations = random() < rate ? [breakOneField(random, plan.fields, properties)] : [];
+/** the plan as validateEvent reads it, built from the records the mock serves (as PlanCache does from SQL) */
+function planSnapshot(db: MockDb): PlanSnapshot {
   return {
-    event: plan.name,
-    event_id: eventId,
-    occurred_at,
-    source: SOURCE_BY_OWNER[plan.owners[0] ?? ''] ?? 'platform',
-    properties,
-    violations,
+    version: 1,
+    events: new Map(db.planEvents.map((e) => [e.name, e])),
+    enums: new Map(db.enums.map((e) => [e.name, e])),
+    enumValues: new Map(db.enums.map((e) => [e.name, new Map(e.values.map((v) => [v.code, v]))])),
   };
 }
 
-/** Two weeks of traffic ending at `now`, with a realistic share of bad events and duplicate deliveries. */
+/**
+ * A mock stand-in for the server's keyed HMAC (server/ingest/pseudonymize.ts is Node-only): an unkeyed
+ * 128-bit FNV-1a hash in four lanes. Same shape (`pii_` + 32 hex) and the same input normalisation, so the
+ * same phone number maps to the same stand-in, but no secret: it only ever sees generated data.
+ */
+export function mockPseudonymize(raw: string): string {
+  const input = pseudonymInput(raw);
+  let digest = '';
+  for (let lane = 0; lane < 4; lane++) {
+    let h = (0x811c9dc5 ^ Math.imul(lane, 0x9e3779b9)) >>> 0;
+    for (let i = 0; i < input.length; i++) h = Math.imul(h ^ input.charCodeAt(i), 0x01000193) >>> 0;
+    digest += h.toString(16).padStart(8, '0');
+  }
+  return `pii_${digest}`;
+}
+
+/**
+ * Ingests generated events as the server does: each validated against the plan, stored once by event_id (a
+ * repeat is counted as a duplicate, not stored). Returns one stream message per event.
+ */
+export function ingest(db: MockDb, events: readonly GeneratedEvent[]): CompletenessPush[] {
+  const plan = planSnapshot(db);
+  return events.map((e) => {
+    const stored = db.eventsById.get(e.event_id);
+    if (stored) return recordDuplicate(db, stored);
+    const occurredAt = new Date(e.occurred_at).toISOString();
+    const result = validateEvent(
+      plan,
+      { event: e.event, occurredAt, properties: e.properties },
+      mockPseudonymize,
+    );
+    return recordEvent(db, {
+      event: e.event,
+      event_id: e.event_id,
+      occurred_at: occurredAt,
+      source: e.source,
+      properties: result.properties,
+      violations: result.violations,
+    });
+  });
+}
+
+/** Two weeks of traffic ending at `now`: a few thousand events, some bad, duplicated or unplanned. */
 export function generateDb(now: number, seed = 20_261_125): MockDb {
   const db = emptyDb();
-  const random = seededRandom(seed);
-  const start = now - 14 * DAY_MS;
-  const instants = Array.from({ length: 14 * 320 }, () => start + Math.floor(random() * 14 * DAY_MS)).sort(
-    (a, b) => a - b,
-  );
-  for (const instant of instants) {
-    recordEvent(db, generateEvent(db, random, instant));
-    const last = db.events[db.events.length - 1];
-    if (last && random() < 0.004) recordDuplicate(db, last);
-  }
+  ingest(db, generateTraffic({ seed, from: now - 14 * DAY_MS, to: now, journeys: 1_900 }));
   return db;
+}
+
+/** live journeys per hour: about 1.5 per 2 s, so nearly every tick of the simulation has news */
+const LIVE_JOURNEYS_PER_HOUR = 2_700;
+/** the live simulation's share of bad events, well above real traffic's so the dashboard visibly moves */
+const LIVE_BAD_SHARE = 0.2;
+
+/**
+ * Live traffic from `start`: generated an hour ahead at a time, each event ingested once its occurred_at has
+ * come. Returns a function that ingests what is due at `now` and returns the stream messages. Each hour's
+ * seed is drawn from `seed`, so streams with different seeds never share event ids.
+ */
+export function liveTraffic(db: MockDb, start: number, seed: number): (now: number) => CompletenessPush[] {
+  const seeds = rng(seed);
+  let queue: GeneratedEvent[] = [];
+  let windowEnd = start;
+  return (now) => {
+    // after a long pause (a sleeping laptop) carry on from now rather than replaying the hours missed
+    if (now - windowEnd > HOUR_MS) {
+      queue = [];
+      windowEnd = now;
+    }
+    while (windowEnd <= now) {
+      queue.push(
+        ...generateTraffic({
+          seed: seeds.int(1, 0xffffffff),
+          from: windowEnd,
+          to: windowEnd + HOUR_MS,
+          journeys: LIVE_JOURNEYS_PER_HOUR,
+          badShare: LIVE_BAD_SHARE,
+        }),
+      );
+      windowEnd += HOUR_MS;
+    }
+    const pending = queue.findIndex((e) => Date.parse(e.occurred_at) > now);
+    const due = pending === -1 ? queue : queue.slice(0, pending);
+    queue = pending === -1 ? [] : queue.slice(pending);
+    return ingest(db, due);
+  };
 }

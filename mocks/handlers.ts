@@ -8,7 +8,7 @@ import {
 import { type StoredEvent, storedEventSchema } from '../server/events/schemas.ts';
 import { errorBodySchema } from '../server/http/schemas.ts';
 import { enumSchema, planEventSchema } from '../server/plan/schemas.ts';
-import { generateDb, generateEvent, type MockDb, recordEvent, seededRandom } from './data.ts';
+import { generateDb, liveTraffic, type MockDb } from './data.ts';
 
 /**
  * msw handlers speaking the API's ra-data-simple-rest dialect: `sort`, `range` and `filter` query
@@ -139,8 +139,8 @@ const eventFilters: Record<string, FilterMatcher<StoredEvent>> = {
     record.violations.some((v) => v.field === value && (filter.rule === undefined || v.rule === filter.rule)),
 };
 
-/** how often the API-less dev mode's simulated traffic sends an event */
-const SIMULATED_EVENT_MS = 2000;
+/** how often the API-less dev mode's simulated traffic delivers the events that have come due */
+const SIMULATED_TICK_MS = 2000;
 
 /**
  * Runs `stop` once the page has closed the stream. In the browser msw 2.15 never aborts `request.signal` when
@@ -155,14 +155,20 @@ function onStreamClosed(request: Request, client: object, stop: () => void) {
 }
 
 export function createHandlers(db: MockDb) {
+  /** streams opened so far: with the clock, a seed no other stream shares */
+  let streams = 0;
   return [
     // the stream route first, so `/api/completeness/:id` does not take it; it simulates live traffic
     sse<{ completeness: string }>('/api/completeness/stream', ({ client, request }) => {
-      const random = seededRandom(Date.now());
-      const timer = setInterval(() => {
-        const push = recordEvent(db, generateEvent(db, random, Date.now(), 0.2));
-        client.send({ event: 'completeness', data: JSON.stringify(completenessPushSchema.parse(push)) });
-      }, SIMULATED_EVENT_MS);
+      // traffic from a few ticks back, delivered at once, so the page sees the numbers move as it subscribes
+      const traffic = liveTraffic(db, Date.now() - 5 * SIMULATED_TICK_MS, Date.now() + streams++);
+      const deliver = () => {
+        for (const push of traffic(Date.now())) {
+          client.send({ event: 'completeness', data: JSON.stringify(completenessPushSchema.parse(push)) });
+        }
+      };
+      deliver();
+      const timer = setInterval(deliver, SIMULATED_TICK_MS);
       onStreamClosed(request, client, () => clearInterval(timer));
     }),
     ...resourceHandlers({

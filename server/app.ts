@@ -10,7 +10,7 @@ import { readChanged } from './completeness/queries.ts';
 import { completenessRoutes } from './completeness/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { ApiError, onError } from './http/errors.ts';
-import { makePseudonymizer } from './ingest/pii.ts';
+import { makePseudonymizer } from './ingest/pseudonymize.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { createEventStore } from './ingest/store.ts';
 import { planRoutes } from './plan/routes.ts';

@@ -1,5 +1,3 @@
-import { createHmac } from 'node:crypto';
-
 /**
  * PII detection for the hashed-id rule of the seed (禁止直接写入手机号/微信号): mainland mobile numbers, with
  * or without +86/0086, spaces or dashes, and WeChat-id shaped handles where an id hash is expected.
@@ -38,14 +36,12 @@ export function isWeChatId(value: string): boolean {
   return WECHAT_SHAPED.test(value) && value.length < 16;
 }
 
+/** replaces a raw phone number or WeChat id by its stand-in (`pii_` + 32 hex); see ./pseudonymize.ts */
 export type Pseudonymize = (raw: string) => string;
 
-/** keyed-HMAC stand-in: the same phone number always maps to the same stand-in, which never reveals it */
-export function makePseudonymizer(key: string): Pseudonymize {
-  return (raw: string) => {
-    const normalised = isPhoneNumber(raw) ? stripSeparators(raw).replace(/^(?:\+?86|0086)/, '') : raw;
-    return `pii_${createHmac('sha256', key).update(normalised).digest('hex').slice(0, 32)}`;
-  };
+/** the form a value is pseudonymized in: a phone number bare (no +86, no separators), anything else as is */
+export function pseudonymInput(raw: string): string {
+  return isPhoneNumber(raw) ? stripSeparators(raw).replace(/^(?:\+?86|0086)/, '') : raw;
 }
 
 /** replaces every phone number inside free text by its stand-in */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type GeneratedEvent, generateTraffic } from '../../db/demo.ts';
 import { openDatabase } from '../../db/open.ts';
-import { makePseudonymizer } from '../../server/ingest/pii.ts';
+import { makePseudonymizer } from '../../server/ingest/pseudonymize.ts';
 import { dayOf } from '../../server/ingest/store.ts';
 import { validateEvent } from '../../server/ingest/validate.ts';
 import { PlanCache } from '../../server/plan/snapshot.ts';

@@ -5,9 +5,9 @@ import {
   isIdHash,
   isPhoneNumber,
   isWeChatId,
-  makePseudonymizer,
   redactPhones,
 } from '../../server/ingest/pii.ts';
+import { makePseudonymizer } from '../../server/ingest/pseudonymize.ts';
 import { validateEvent } from '../../server/ingest/validate.ts';
 import { PlanCache, type PlanSnapshot } from '../../server/plan/snapshot.ts';
 import { tempDb } from './helpers.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emptyDb, generateDb, recordEvent } from '../../mocks/data.ts';
+import { emptyDb, generateDb, liveTraffic, recordEvent } from '../../mocks/data.ts';
 import { createHandlers } from '../../mocks/handlers.ts';
 import { server } from '../../mocks/node.ts';
 import {
@@ -56,6 +56,24 @@ describe('mock API', () => {
     expect(rows.some((row) => row.below_target)).toBe(true);
     expect(rows.some((row) => !row.below_target && row.planned)).toBe(true);
     expect(rows.some((row) => !row.planned)).toBe(true);
+    // repeated deliveries are counted, never stored twice
+    expect(rows.reduce((sum, row) => sum + row.duplicates, 0)).toBeGreaterThan(0);
+    expect(db.eventsById.size).toBe(db.events.length);
+    // the server's rules judged them: PII replaced by a stand-in, the D3 escalation rule applied
+    const pii = db.events.find((e) => e.violations.some((v) => v.rule === 'pii' && v.field === 'user_id'));
+    expect(pii?.properties.user_id).toMatch(/^pii_[0-9a-f]{32}$/);
+    expect(db.events.some((e) => e.violations.some((v) => v.rule === 'escalation_below_policy'))).toBe(true);
+  });
+
+  it('simulates live traffic by ingesting each event once its time has come', () => {
+    const start = Date.parse('2026-11-25T12:00:00+08:00');
+    const db = emptyDb();
+    const traffic = liveTraffic(db, start, 7);
+    const pushes = [1, 2, 3].flatMap((minute) => traffic(start + minute * 60_000));
+    expect(pushes.length).toBeGreaterThan(0);
+    expect(db.events.length).toBeGreaterThan(0);
+    expect(db.events.every((e) => Date.parse(e.occurred_at) <= start + 3 * 60_000)).toBe(true);
+    for (const push of pushes) expect(completenessPushSchema.parse(push).events).toHaveLength(1);
   });
 
   it('fails instead of serving a record that drifted from the schema', async () => {

@@ -1,0 +1,13 @@
+import { createHmac } from 'node:crypto';
+import { type Pseudonymize, pseudonymInput } from './pii.ts';
+
+/**
+ * The server's pseudonymizer, kept apart from the pure detection in ./pii.ts because it needs node:crypto:
+ * validation (./validate.ts) takes a `Pseudonymize` and stays importable in the browser.
+ */
+
+/** keyed-HMAC stand-in: the same phone number always maps to the same stand-in, which never reveals it */
+export function makePseudonymizer(key: string): Pseudonymize {
+  return (raw: string) =>
+    `pii_${createHmac('sha256', key).update(pseudonymInput(raw)).digest('hex').slice(0, 32)}`;
+}
