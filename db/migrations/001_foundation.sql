@@ -98,10 +98,13 @@ CREATE TABLE landing_phase1_events (
   properties      TEXT NOT NULL,          -- JSON object; PII already replaced by HMAC stand-ins
   violations      TEXT NOT NULL           -- JSON array of {field, rule}
 );
-CREATE INDEX landing_phase1_events_event_day ON landing_phase1_events (event, day);
+-- Each list filter has an index whose entries run in id order within one value ((event, rowid), …), so the
+-- newest page of a filtered list is a walk from the end of one index range, never a sort.
+CREATE INDEX landing_phase1_events_event ON landing_phase1_events (event);
 CREATE INDEX landing_phase1_events_day ON landing_phase1_events (day);
 CREATE INDEX landing_phase1_events_source ON landing_phase1_events (source);
-CREATE INDEX landing_phase1_events_invalid ON landing_phase1_events (event, day) WHERE violation_count > 0;
+CREATE INDEX landing_phase1_events_occurred_at ON landing_phase1_events (occurred_at);
+CREATE INDEX landing_phase1_events_invalid ON landing_phase1_events (id) WHERE violation_count > 0;
 
 CREATE TABLE landing_phase1_event_violations (
   event_pk INTEGER NOT NULL,
@@ -109,6 +112,7 @@ CREATE TABLE landing_phase1_event_violations (
   rule     TEXT NOT NULL,
   PRIMARY KEY (rule, field, event_pk)
 ) WITHOUT ROWID;
+CREATE INDEX landing_phase1_event_violations_rule ON landing_phase1_event_violations (rule, event_pk);
 CREATE INDEX landing_phase1_event_violations_field ON landing_phase1_event_violations (field, event_pk);
 
 -- Nothing stored is ever lost: the event store and its violations are append-only.

@@ -4,7 +4,8 @@ import { ApiError } from '../http/errors.ts';
 import { ruleSchema } from '../plan/schemas.ts';
 import type { StoredEvent, Violation } from './schemas.ts';
 
-export const EVENT_SORTABLE = ['id', 'occurred_at', 'received_at', 'event', 'day', 'source'] as const;
+/** each has an index in id order within a value; received_at is not offered: id order is the order received */
+export const EVENT_SORTABLE = ['id', 'occurred_at', 'event', 'day', 'source'] as const;
 
 const COLUMNS: FilterColumns = {
   id: { sql: 'e.id', type: 'number' },
@@ -48,24 +49,21 @@ const toEvent = (r: Row): StoredEvent => ({
   properties: JSON.parse(r.properties) as Record<string, unknown>,
 });
 
-function where(filter: Record<string, unknown>) {
+/**
+ * The query that selects the matching ids. With a rule or field filter it starts from the violations index
+ * (one row per broken field, so DISTINCT), otherwise from the events table; other filters apply to e.
+ */
+function idQuery(filter: Record<string, unknown>, sortField: string) {
   const { clauses, params } = buildWhere(filter, COLUMNS, ['rule', 'field', 'has_violation', 'q']);
   const { rule, field, has_violation: hasViolation, q } = filter;
-  if (rule !== undefined && rule !== '') {
-    const r = ruleSchema.safeParse(rule);
-    if (!r.success) {
-      throw new ApiError(400, `filter.rule must be one of ${ruleSchema.options.join(', ')}`, {
-        'filter.rule': `must be one of ${ruleSchema.options.join(', ')}`,
-      });
-    }
+  const hasRule = rule !== undefined && rule !== '';
+  const hasField = field !== undefined && field !== '';
+  if (hasField && typeof field !== 'string') {
+    throw new ApiError(400, 'filter.field must be a field name', { 'filter.field': 'must be a string' });
   }
-  const hasRule = typeof rule === 'string' && rule !== '';
-  const hasField = typeof field === 'string' && field !== '';
-  if (hasRule || hasField) {
-    const cond = [hasRule ? 'v.rule = ?' : '', hasField ? 'v.field = ?' : ''].filter(Boolean).join(' AND ');
-    clauses.push(`e.id IN (SELECT v.event_pk FROM landing_phase1_event_violations v WHERE ${cond})`);
-    if (hasRule) params.push(rule);
-    if (hasField) params.push(field);
+  if (hasRule && !ruleSchema.safeParse(rule).success) {
+    const why = `must be one of ${ruleSchema.options.join(', ')}`;
+    throw new ApiError(400, `filter.rule ${why}`, { 'filter.rule': why });
   }
   if (hasViolation !== undefined && hasViolation !== '') {
     const yes = hasViolation === true || hasViolation === 'true';
@@ -77,7 +75,19 @@ function where(filter: Record<string, unknown>) {
     clauses.push('e.event_id >= ? AND e.event_id < ?');
     params.push(prefix, `${prefix}\uffff`);
   }
-  return { clauses, params };
+  if (!hasRule && !hasField) {
+    return { from: 'landing_phase1_events e', id: 'e.id', distinct: false, clauses, params };
+  }
+  const vClauses = [hasRule ? 'v.rule = ?' : '', hasField ? 'v.field = ?' : ''].filter(Boolean);
+  const vParams = [...(hasRule ? [rule as string] : []), ...(hasField ? [field] : [])];
+  return {
+    from: `landing_phase1_event_violations v${clauses.length || sortField !== 'id' ? ' JOIN landing_phase1_events e ON e.id = v.event_pk' : ''}`,
+    id: 'v.event_pk',
+    // one event may break one rule in several fields
+    distinct: !(hasRule && hasField),
+    clauses: [...vClauses, ...clauses],
+    params: [...vParams, ...params],
+  };
 }
 
 /** total matching events, from the counters (no scan) when the filter allows it */
@@ -104,40 +114,58 @@ function countFromCounters(db: DB, filter: Record<string, unknown>): number | un
 }
 
 export function listEvents(db: DB, q: ListQuery): { rows: StoredEvent[]; total: number } {
-  const { clauses, params } = where(q.filter);
+  const iq = idQuery(q.filter, q.sort.field);
+  const where = whereSql(iq.clauses);
   const total =
     countFromCounters(db, q.filter) ??
     (db
-      .prepare(`SELECT count(*) FROM landing_phase1_events e ${whereSql(clauses)}`)
+      .prepare(`SELECT count(${iq.distinct ? `DISTINCT ${iq.id}` : '*'}) FROM ${iq.from} ${where}`)
       .pluck()
-      .get(...params) as number);
+      .get(...iq.params) as number);
 
-  // Unfiltered, by id: ids are dense (append-only, rollbacks leave no gaps), so a deep page is a seek.
-  if (clauses.length === 0 && q.sort.field === 'id') {
-    const maxId =
-      (db.prepare('SELECT coalesce(max(id), 0) FROM landing_phase1_events').pluck().get() as number) ?? 0;
-    if (maxId === total) {
-      const rows =
-        q.sort.order === 'DESC'
-          ? db
-              .prepare('SELECT * FROM landing_phase1_events WHERE id <= ? ORDER BY id DESC LIMIT ?')
-              .all(maxId - q.offset, q.limit)
-          : db
-              .prepare('SELECT * FROM landing_phase1_events WHERE id > ? ORDER BY id ASC LIMIT ?')
-              .all(q.offset, q.limit);
-      return { rows: (rows as Row[]).map(toEvent), total };
-    }
+  let ids: number[];
+  if (iq.clauses.length === 0 && q.sort.field === 'id' && idsAreDense(db, total)) {
+    // unfiltered, by id: ids are dense (append-only, rollbacks leave no gaps), so a deep page is a seek
+    const [lo, hi] =
+      q.sort.order === 'DESC'
+        ? [total - q.offset - q.limit + 1, total - q.offset]
+        : [q.offset + 1, q.offset + q.limit];
+    ids = [];
+    for (let id = Math.max(lo, 1); id <= hi; id++) ids.push(id);
+    if (q.sort.order === 'DESC') ids.reverse();
+  } else {
+    // the page's ids first (an index walk, cheap to skip), then only those rows are read
+    const order =
+      q.sort.field === 'id'
+        ? `${iq.id} ${q.sort.order}`
+        : `e.${q.sort.field} ${q.sort.order}, e.id ${q.sort.order}`;
+    ids = db
+      .prepare(
+        `SELECT ${iq.distinct ? 'DISTINCT ' : ''}${iq.id} FROM ${iq.from} ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      )
+      .pluck()
+      .all(...iq.params, q.limit, q.offset) as number[];
   }
-  const order =
-    q.sort.field === 'id'
-      ? `e.id ${q.sort.order}`
-      : `e.${q.sort.field} ${q.sort.order}, e.id ${q.sort.order}`;
-  const rows = db
-    .prepare(
-      `SELECT e.* FROM landing_phase1_events e ${whereSql(clauses)} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    )
-    .all(...params, q.limit, q.offset) as Row[];
-  return { rows: rows.map(toEvent), total };
+  if (ids.length === 0) return { rows: [], total };
+  const byId = new Map(
+    (
+      db
+        .prepare(`SELECT * FROM landing_phase1_events WHERE id IN (${ids.map(() => '?').join(',')})`)
+        .all(...ids) as Row[]
+    ).map((r) => [r.id, r]),
+  );
+  const rows = ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [toEvent(r)] : [];
+  });
+  return { rows, total };
+}
+
+/** true while no id is missing: then the newest id is the number of stored events */
+function idsAreDense(db: DB, total: number): boolean {
+  return (
+    (db.prepare('SELECT coalesce(max(id), 0) FROM landing_phase1_events').pluck().get() as number) === total
+  );
 }
 
 export function getEvent(db: DB, id: number): StoredEvent | undefined {
