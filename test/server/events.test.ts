@@ -478,3 +478,18 @@ describe('tracking plan and enums lists speak the dialect', () => {
     );
   });
 });
+
+describe('event list filters refuse what they cannot answer', () => {
+  it('a non-string field filter and a sort by received_at are 400s naming them', async () => {
+    const field = await t.list('events', { filter: { field: 3 } });
+    expect(field.status).toBe(400);
+    expect(((await field.json()) as { errors: Record<string, string> }).errors['filter.field']).toBe(
+      'must be a string',
+    );
+    const sort = await t.list('events', { sort: ['received_at', 'DESC'] });
+    expect(sort.status).toBe(400);
+    expect(((await sort.json()) as { errors: Record<string, string> }).errors.sort).toMatch(
+      /cannot sort by received_at/,
+    );
+  });
+});
