@@ -1,5 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { HttpResponse, http } from 'msw';
 import { emptyDb, type IngestedEvent, type MockDb, recordEvent } from '../../mocks/data.ts';
 import { createHandlers } from '../../mocks/handlers.ts';
 import { server } from '../../mocks/node.ts';
@@ -141,5 +142,16 @@ describe('completeness dashboard', () => {
     const listRequest = requests.find((url) => url.pathname === '/api/events');
     expect(listRequest && filterOf(listRequest)).toEqual(expected);
     expect(screen.queryByText('lv-1')).not.toBeInTheDocument();
+  });
+
+  it('warns instead of showing partial figures when the range holds more rows than one page', async () => {
+    // the API reports more matching rows than it sent: what a page cap would do to a very long range
+    server.use(
+      http.get('/api/completeness', () =>
+        HttpResponse.json([], { headers: { 'Content-Range': 'completeness 0-0/20000' } }),
+      ),
+    );
+    renderApp('#/');
+    expect(await screen.findByText(/more figures than can be shown at once/)).toBeInTheDocument();
   });
 });

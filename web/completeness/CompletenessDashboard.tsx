@@ -18,7 +18,7 @@ const CompletenessCharts = lazy(() =>
 export const CompletenessDashboard = () => {
   const translate = useTranslate();
   const [range, setRange] = useState(() => lastDays(7));
-  const { events, fields, isPending, error, status } = useCompleteness(range);
+  const { events, fields, isPending, error, status, truncated } = useCompleteness(range);
 
   return (
     <Stack spacing={2} sx={{ mt: 2, mb: 4 }}>
@@ -27,6 +27,7 @@ export const CompletenessDashboard = () => {
         <DayRangePicker value={range} onChange={setRange} />
         <LiveIndicator status={status} />
       </Stack>
+      {truncated && <Alert severity="warning">{translate('completeness.truncated')}</Alert>}
       {error ? (
         <Alert severity="error">{translate('completeness.load_error')}</Alert>
       ) : isPending ? (

@@ -1,8 +1,10 @@
 import { Stack, TextField } from '@mui/material';
 import { useTranslate } from 'react-admin';
-import { type DayRange, utc8Today } from './days.ts';
+import { addDays, type DayRange, MAX_RANGE_DAYS, utc8Today } from './days.ts';
 
-/** two UTC+8 dates; the start never after the end, the end never after today */
+const earlier = (a: string, b: string) => (a < b ? a : b);
+
+/** two UTC+8 dates; the start never after the end, the end never after today, at most MAX_RANGE_DAYS apart */
 export const DayRangePicker = ({
   value,
   onChange,
@@ -20,7 +22,10 @@ export const DayRangePicker = ({
         label={translate('completeness.from')}
         value={value.from}
         onChange={(e) => e.target.value && onChange({ ...value, from: e.target.value })}
-        slotProps={{ inputLabel: { shrink: true }, htmlInput: { max: value.to } }}
+        slotProps={{
+          inputLabel: { shrink: true },
+          htmlInput: { min: addDays(value.to, 1 - MAX_RANGE_DAYS), max: value.to },
+        }}
       />
       <TextField
         type="date"
@@ -28,7 +33,10 @@ export const DayRangePicker = ({
         label={translate('completeness.to')}
         value={value.to}
         onChange={(e) => e.target.value && onChange({ ...value, to: e.target.value })}
-        slotProps={{ inputLabel: { shrink: true }, htmlInput: { min: value.from, max: today } }}
+        slotProps={{
+          inputLabel: { shrink: true },
+          htmlInput: { min: value.from, max: earlier(today, addDays(value.from, MAX_RANGE_DAYS - 1)) },
+        }}
       />
     </Stack>
   );

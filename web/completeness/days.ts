@@ -20,4 +20,7 @@ export function lastDays(count: number, now: number = Date.now()): DayRange {
   return { from: addDays(to, 1 - count), to };
 }
 
+/** the longest range the dashboard reads at once (its counters fit in one page of the API) */
+export const MAX_RANGE_DAYS = 92;
+
 export const inRange = (day: string, range: DayRange): boolean => range.from <= day && day <= range.to;

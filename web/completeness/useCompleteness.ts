@@ -5,8 +5,8 @@ import { mergeById } from './aggregate.ts';
 import { type DayRange, inRange } from './days.ts';
 import { useCompletenessStream } from './useCompletenessStream.ts';
 
-/** A range of at most 31 days × every event (× every field) fits in one page of this size. */
-const MAX_ROWS = 5000;
+/** the largest page the server answers for the counters; a range of MAX_RANGE_DAYS fits in it */
+const MAX_ROWS = 10_000;
 
 /** rows fetched from the API, with the rows pushed since merged in; a new fetch starts over from it */
 function useLiveRows<T extends { id: string }>(fetched: T[] | undefined) {
@@ -48,6 +48,10 @@ export function useCompleteness(range: DayRange) {
     events,
     fields,
     isPending: eventsQuery.isPending || fieldsQuery.isPending,
+    /** more rows matched than one page holds: the figures on screen would be partial */
+    truncated:
+      (eventsQuery.total ?? 0) > (eventsQuery.data?.length ?? 0) ||
+      (fieldsQuery.total ?? 0) > (fieldsQuery.data?.length ?? 0),
     error: eventsQuery.error ?? fieldsQuery.error,
     status,
   };

@@ -54,6 +54,8 @@ const consoleMessages = {
     from: 'From',
     to: 'To',
     no_data: 'No events in this range.',
+    truncated:
+      'This range holds more figures than can be shown at once; choose a shorter range for complete figures.',
     load_error: 'The completeness figures could not be loaded.',
     live: {
       connecting: 'Connecting…',

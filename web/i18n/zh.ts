@@ -263,6 +263,7 @@ export const zh: Messages = {
     from: '起始日期',
     to: '截止日期',
     no_data: '该时间范围内没有事件。',
+    truncated: '该时间范围内的数据超出单次可显示的数量；请缩短时间范围以查看完整数据。',
     load_error: '无法加载完整性数据。',
     live: {
       connecting: '连接中…',
