@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, platform, release, totalmem } from 'node:os';
@@ -40,6 +41,26 @@ export function machineInfo(): Machine {
   };
 }
 
+/** what the figures depend on: the server, the schema and the dependencies (not this harness) */
+const MEASURED_PATHS = ['server', 'db', 'package.json', 'package-lock.json'];
+
+/** the commit measured, and whether the measured code differs from it; undefined outside git */
+export function codeVersion(repoRoot: string): string | undefined {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    const commit = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', ...MEASURED_PATHS) !== '';
+    return `${commit}${dirty ? ' with uncommitted changes to the measured code' : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** compares a value with a lower or upper bound, for a figure's target and pass/miss word */
 export function target(
   value: number,
@@ -75,6 +96,7 @@ const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 export function renderSection(opts: {
   date: string;
+  code: string | undefined;
   machine: Machine;
   parameters: string[];
   figures: readonly Figure[];
@@ -90,6 +112,7 @@ export function renderSection(opts: {
   return [
     `## Latest run: ${opts.date}`,
     '',
+    ...(opts.code ? [`- Code: ${opts.code}`] : []),
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memory} RAM, ${m.os}`,
     `- Runtime: Node ${m.node}, better-sqlite3 ${m.betterSqlite3}, SQLite ${m.sqlite}`,
     ...opts.parameters.map((p) => `- ${p}`),
@@ -129,7 +152,7 @@ so it carries the generator's share of invalid, duplicate and unplanned events.
 | Ingest / raw | HTTP ingest throughput as a share of the raw insert rate (median of the per-round ratios). | ≥ 50 % |
 | Event → stream latency | With the server above running, the SSE stream \`/api/completeness/stream\` is read with \`fetch\`; one event is POSTed at a time and the clock stops when a \`completeness\` message whose \`events\` hold that \`day\\|event\` with the new total is parsed. Samples are 1.2 s apart, so the once-a-second throttle (\`streamIntervalMs\`) never delays them: this is POST → validate → commit → hub → SSE delivery. | p95 ≤ 1000 ms |
 | Stream latency under steady traffic | The same, with an event every 250 ms: pushes are coalesced to one a second, so this shows the throttle's cost. For information. | — |
-| Fill rate | Each size is filled through \`createApp(…).store.ingest\` (the real path, counters included) in batches of 1 000, from \`generateTraffic\` chunks of ~20 k events spread over ~90 days. | — |
+| Fill rate | Each size is filled through \`createApp(…).store.ingest\` (the real path, counters included) in batches of 1 000, from \`generateTraffic\` chunks of ~20 k events spread over ~90 days; the time includes generating them (about a tenth). | — |
 | Completeness reads | \`GET /api/completeness-events\` (7-day filter, range [0,199]) and \`GET /api/completeness\` (day × event × field, 7-day filter, range [0,999]) through \`app.request\` (no network). | p95 ≤ 20 ms |
 | Event list reads | \`GET /api/events\`: first page, deep page (the last 1 000th row), and \`filter={"event":"landing_view"}\` first page and at offset 100 000, through \`app.request\`. | p95 ≤ 50 ms at 10 M |
 

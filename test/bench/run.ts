@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { GeneratedEvent } from '../../db/demo.ts';
 import { ingestTraffic, measureHttpIngest, measureRawInsert } from './ingest.ts';
 import { measureReads } from './reads.ts';
-import { machineInfo, Reporter, renderSection, target, writeBenchmarksMd } from './report.ts';
+import { codeVersion, machineInfo, Reporter, renderSection, target, writeBenchmarksMd } from './report.ts';
 import { type RunningServer, startServer } from './server.ts';
 import { count, int, ms, percentile, seconds, summarize } from './stats.ts';
 import { measureStreamLatency } from './stream.ts';
@@ -27,7 +27,8 @@ const STEADY_SAMPLES = 20;
 const STEADY_SPACING_MS = 250;
 const STREAM_P95_MS = 1_000;
 
-const BENCHMARKS_MD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'BENCHMARKS.md');
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BENCHMARKS_MD = join(REPO_ROOT, 'BENCHMARKS.md');
 
 function parseSizes(raw: string | undefined): number[] {
   const sizes = (raw ?? '1000000,10000000')
@@ -137,9 +138,10 @@ async function main() {
   const startedAt = new Date();
   const t0 = performance.now();
   const machine = machineInfo();
+  const code = codeVersion(REPO_ROOT);
   const loadAtStart = load();
   const reporter = new Reporter();
-  console.log(`Landing Console benchmarks, ${startedAt.toISOString()}`);
+  console.log(`Landing Console benchmarks, ${startedAt.toISOString()}${code ? `, code ${code}` : ''}`);
   console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.os}`);
   console.log(`Node ${machine.node}, better-sqlite3 ${machine.betterSqlite3}, SQLite ${machine.sqlite}`);
   console.log(`load average ${loadAtStart}; read sizes: ${sizes.map(count).join(', ')}`);
@@ -165,6 +167,7 @@ async function main() {
 
   const section = renderSection({
     date: startedAt.toISOString(),
+    code,
     machine,
     parameters: [
       `Read sizes: ${sizes.map(count).join(', ')} stored events (BENCH_SIZES)`,
