@@ -12,11 +12,22 @@ const HASH = /^(?:[0-9a-fA-F]{16,128}|[A-Za-z0-9_-]{16,128})$/;
 
 const stripSeparators = (s: string) => s.replace(/[\s\-()]/g, '');
 
+/** a mobile number has 11 digits: fewer in the whole string and neither regex can match (the common case) */
+function hasElevenDigits(s: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++digits === 11) return true;
+  }
+  return false;
+}
+
 export function isPhoneNumber(value: string): boolean {
-  return PHONE_EXACT.test(stripSeparators(value));
+  return hasElevenDigits(value) && PHONE_EXACT.test(stripSeparators(value));
 }
 
 export function containsPhoneNumber(text: string): boolean {
+  if (!hasElevenDigits(text)) return false;
   PHONE_IN_TEXT.lastIndex = 0;
   return PHONE_IN_TEXT.test(text);
 }

@@ -38,6 +38,8 @@ interface EventCounts {
   with_violations: number;
   duplicates: number;
   unplanned: number;
+  /** one per field of the event in the plan, in plan order */
+  fields: FieldCounts[];
 }
 interface FieldCounts {
   day: string;
@@ -94,7 +96,6 @@ export function createEventStore(
   const store = db.transaction((events: IncomingEvent[], source: string, receivedAt: string) => {
     const snapshot = plan.current();
     const eventCounts = new Map<string, EventCounts>();
-    const fieldCounts = new Map<string, FieldCounts>();
     const results: IngestResponse['results'] = [];
     let accepted = 0;
     let duplicates = 0;
@@ -106,7 +107,27 @@ export function createEventStore(
       const key = `${day}|${e.event}`;
       let ec = eventCounts.get(key);
       if (!ec) {
-        ec = { day, event: e.event, total: 0, valid: 0, with_violations: 0, duplicates: 0, unplanned: 0 };
+        const fields = (snapshot.events.get(e.event)?.fields ?? []).map((f) => ({
+          day,
+          event: e.event,
+          field: f.name,
+          total: 0,
+          missing: 0,
+          wrong_type: 0,
+          out_of_enum: 0,
+          pii: 0,
+          cross_field: 0,
+        }));
+        ec = {
+          day,
+          event: e.event,
+          total: 0,
+          valid: 0,
+          with_violations: 0,
+          duplicates: 0,
+          unplanned: 0,
+          fields,
+        };
         eventCounts.set(key, ec);
       }
       const v = validateEvent(
@@ -124,7 +145,7 @@ export function createEventStore(
         v.planned ? 1 : 0,
         v.violations.length,
         JSON.stringify(v.properties),
-        JSON.stringify(v.violations),
+        v.violations.length ? JSON.stringify(v.violations) : '[]',
       );
       if (info.changes === 0) {
         duplicates++;
@@ -140,33 +161,18 @@ export function createEventStore(
       if (v.violations.length === 0) ec.valid++;
       else ec.with_violations++;
       if (!v.planned) ec.unplanned++;
-      const ruleOf = new Map(v.violations.map((x) => [x.field, x.rule]));
-      for (const f of snapshot.events.get(e.event)?.fields ?? []) {
-        const fkey = `${key}|${f.name}`;
-        let fc = fieldCounts.get(fkey);
-        if (!fc) {
-          fc = {
-            day,
-            event: e.event,
-            field: f.name,
-            total: 0,
-            missing: 0,
-            wrong_type: 0,
-            out_of_enum: 0,
-            pii: 0,
-            cross_field: 0,
-          };
-          fieldCounts.set(fkey, fc);
-        }
-        fc.total++;
-        const rule = ruleOf.get(f.name);
-        const counter = rule && COUNTER_OF[rule];
-        if (counter) fc[counter]++;
+      for (const fc of ec.fields) fc.total++;
+      for (const viol of v.violations) {
+        const counter = COUNTER_OF[viol.rule];
+        const fc = counter && ec.fields.find((f) => f.field === viol.field);
+        if (fc) fc[counter]++;
       }
       results.push({ event_id: e.event_id, status: 'stored', violations: v.violations });
     }
-    for (const ec of eventCounts.values()) bumpEvent.run(ec);
-    for (const fc of fieldCounts.values()) bumpField.run(fc);
+    for (const { fields, ...counts } of eventCounts.values()) {
+      bumpEvent.run(counts);
+      for (const fc of fields) if (fc.total > 0) bumpField.run(fc);
+    }
     return {
       response: { accepted, duplicates, results } satisfies IngestResponse,
       changed: new Set(eventCounts.keys()),

@@ -9,7 +9,7 @@ import {
   type Pseudonymize,
   redactPhones,
 } from './pii.ts';
-import { occurredAtSchema } from './schemas.ts';
+import { dateTimeProblem } from './schemas.ts';
 
 /**
  * Validation of one event against the tracking plan (SPEC.md §2–§3): pure, no SQL or HTTP, shared by ingest,
@@ -34,7 +34,7 @@ function typeOk(type: string, v: unknown): boolean {
     case 'boolean':
       return typeof v === 'boolean';
     case 'timestamp':
-      return occurredAtSchema.safeParse(v).success;
+      return typeof v === 'string' && dateTimeProblem(v) === undefined;
     case 'integer':
       return Number.isSafeInteger(v) && (v as number) >= 0;
     case 'positive_integer':
@@ -105,6 +105,11 @@ function scrub(
   return { value: v, pii: false };
 }
 
+interface FieldCheck {
+  rule: Violation['rule'] | null;
+  value: unknown;
+}
+
 function checkField(
   f: PlanFieldRecord,
   raw: unknown,
@@ -112,7 +117,7 @@ function checkField(
   plan: PlanSnapshot,
   occurredAt: string,
   pseudonymize: Pseudonymize,
-): { rule: Violation['rule'] | null; value: unknown } {
+): FieldCheck {
   if (isBlank(raw)) {
     const nullAllowed =
       raw === null &&
@@ -161,12 +166,13 @@ export function validateEvent(
   const planEvent = plan.events.get(input.event);
   const fields = planEvent?.fields ?? [];
   const hashedNames = hashedIdNames(plan);
-  const checked = new Map(
-    fields.map((f) => [
+  const checked = new Map<string, FieldCheck>();
+  for (const f of fields) {
+    checked.set(
       f.name,
       checkField(f, input.properties[f.name], input.properties, plan, input.occurredAt, pseudonymize),
-    ]),
-  );
+    );
+  }
 
   // cross-field: a policy tag's minimum escalation (D3 needs compliance_committee)
   const tagCheck = checked.get('policy_tag');
@@ -184,18 +190,20 @@ export function validateEvent(
     const rule = checked.get(f.name)?.rule;
     if (rule) violations.push({ field: f.name, rule });
   }
-  // properties keep their order; those outside the plan are kept too, with any phone number replaced
-  // (built with fromEntries so a "__proto__" key stays a plain property)
+  // properties keep their order; those outside the plan are kept too, with any phone number replaced.
+  // The object is rebuilt only when a value was replaced (with fromEntries, so "__proto__" stays a property).
   const entries: Array<[string, unknown]> = [];
+  let replaced = false;
   for (const [k, v] of Object.entries(input.properties)) {
-    const c = checked.get(k);
-    if (c) {
-      entries.push([k, c.value]);
-      continue;
+    let value = checked.get(k)?.value;
+    if (!checked.has(k)) {
+      const r = scrub(v, pseudonymize, { hashedName: hashedNames.has(k) });
+      if (r.pii) violations.push({ field: k, rule: 'pii' });
+      value = r.value;
     }
-    const r = scrub(v, pseudonymize, { hashedName: hashedNames.has(k) });
-    entries.push([k, r.value]);
-    if (r.pii) violations.push({ field: k, rule: 'pii' });
+    if (value !== v) replaced = true;
+    entries.push([k, value]);
   }
-  return { planned: planEvent !== undefined, violations, properties: Object.fromEntries(entries) };
+  const properties = replaced ? Object.fromEntries(entries) : input.properties;
+  return { planned: planEvent !== undefined, violations, properties };
 }
