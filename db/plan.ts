@@ -530,3 +530,7 @@ export const ESCALATION_ORDER = ['none', 'ops_review', 'compliance_committee'] a
 
 /** default share of valid events per day × event below which the pair is flagged */
 export const DEFAULT_VALID_TARGET_PCT = 99.5;
+
+/** the source teams: owners of events in the plan, each sending with its own ingestion write key */
+export const SOURCE_TEAMS = ['frontend-build', 'platform-integration', 'operations-compliance'] as const;
+export type SourceTeam = (typeof SOURCE_TEAMS)[number];

@@ -5,16 +5,25 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { DB } from '../db/open.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { createGuard, loadSession, sameOriginJson } from './auth/middleware.ts';
+import { OWASP_SCRYPT, type ScryptCost } from './auth/passwords.ts';
+import { authRoutes } from './auth/routes.ts';
+import { createSessionStore, type SessionPolicy } from './auth/sessions.ts';
 import { CompletenessHub } from './completeness/hub.ts';
 import { readChanged } from './completeness/queries.ts';
 import { completenessRoutes } from './completeness/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import type { RouteDeps } from './http/deps.ts';
+import type { AppEnv } from './http/env.ts';
 import { ApiError, onError } from './http/errors.ts';
 import { makePseudonymizer } from './ingest/pseudonymize.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { createEventStore } from './ingest/store.ts';
 import { planRoutes } from './plan/routes.ts';
 import { PlanCache } from './plan/snapshot.ts';
+import { userRoutes } from './users/routes.ts';
+import { writeKeyRoutes } from './write-keys/routes.ts';
 
 export interface AppDeps {
   db: DB;
@@ -24,7 +33,17 @@ export interface AppDeps {
   webRoot?: string;
   /** minimum gap between live completeness pushes */
   streamIntervalMs?: number;
+  /** scrypt cost of new password hashes (OWASP's by default; tests lower it) */
+  passwordCost?: ScryptCost;
+  /** session inactivity and absolute limits (30 minutes, 12 hours by default) */
+  sessions?: SessionPolicy;
+  /** Secure, __Host- prefixed session cookie (HTTPS / production) */
+  secureCookies?: boolean;
+  /** the console's public origin (e.g. https://console.example.com), when a proxy changes the Host header */
+  publicOrigin?: string;
 }
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 30 * 60_000, maxMs: 12 * 3600_000 };
 
 /** Builds the whole console from its parts; tests call it on a temp database and use app.request(). */
 export function createApp(deps: AppDeps) {
@@ -36,10 +55,23 @@ export function createApp(deps: AppDeps) {
     hub.changed(keys),
   );
 
-  const api = new Hono()
-    .route('/', completenessRoutes(db, hub))
-    .route('/', eventRoutes(db))
-    .route('/', planRoutes(db));
+  const sessions = createSessionStore(db, deps.sessions ?? DEFAULT_SESSION_POLICY);
+  const cookies = { secure: deps.secureCookies ?? false };
+  const passwordCost = deps.passwordCost ?? OWASP_SCRYPT;
+  const routeDeps: RouteDeps = { db, clock, requires: createGuard(db, clock) };
+  const sensitiveNames = () => plan.sensitiveNames();
+
+  // every console route checks the session and its permission; ingestion (write keys) is mounted apart
+  const api = new Hono<AppEnv>()
+    .use(loadSession(sessions, cookies, clock))
+    .use(sameOriginJson(deps.publicOrigin))
+    .route('/', authRoutes({ ...routeDeps, sessions, cookies, passwordCost }))
+    .route('/', completenessRoutes(routeDeps, hub))
+    .route('/', eventRoutes(routeDeps, plan))
+    .route('/', planRoutes(routeDeps))
+    .route('/', userRoutes({ ...routeDeps, sessions, passwordCost }))
+    .route('/', writeKeyRoutes(routeDeps))
+    .route('/', auditRoutes({ ...routeDeps, sensitiveNames }));
 
   const app = new Hono()
     .use(requestId())
@@ -75,7 +107,7 @@ export function createApp(deps: AppDeps) {
   app.onError(onError);
   app.notFound((c) => c.json({ message: 'not found' }, 404));
 
-  return { app, hub, store, plan };
+  return { app, hub, store, plan, sessions };
 }
 
 export type ConsoleApp = ReturnType<typeof createApp>;

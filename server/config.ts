@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 export const DEFAULT_PII_KEY = 'dev-only-pii-key-change-me';
+export const DEFAULT_DEMO_PASSWORD = 'demo-password';
 
 const flag = z.enum(['0', '1']).transform((v) => v === '1');
 
@@ -12,6 +13,25 @@ const envSchema = z.object({
   CONSOLE_DEMO: flag.default(true),
   CONSOLE_SIMULATOR: flag.optional(),
   CONSOLE_PII_KEY: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_PII_KEY),
+  CONSOLE_DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default(DEFAULT_DEMO_PASSWORD),
+  CONSOLE_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  CONSOLE_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  CONSOLE_PUBLIC_ORIGIN: z
+    .url({ error: 'must be an origin such as https://console.example.com' })
+    .transform((u) => new URL(u).origin)
+    .optional(),
+  CONSOLE_ADMIN_USERNAME: z.string().min(2).optional(),
+  CONSOLE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });
 
 export interface Config {
@@ -22,6 +42,14 @@ export interface Config {
   demo: boolean;
   simulator: boolean;
   piiKey: string;
+  demoPassword: string;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  /** Secure, __Host- prefixed session cookies: always in production */
+  secureCookies: boolean;
+  publicOrigin: string | undefined;
+  /** the first admin, created in production when there is no user yet */
+  firstAdmin: { username: string; password: string } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +70,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: e.CONSOLE_DEMO,
     simulator: e.CONSOLE_SIMULATOR ?? e.CONSOLE_DEMO,
     piiKey: e.CONSOLE_PII_KEY,
+    demoPassword: e.CONSOLE_DEMO_PASSWORD,
+    sessionIdleMs: e.CONSOLE_SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: e.CONSOLE_SESSION_MAX_HOURS * 3600_000,
+    secureCookies: e.NODE_ENV === 'production',
+    publicOrigin: e.CONSOLE_PUBLIC_ORIGIN,
+    firstAdmin:
+      e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD
+        ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD }
+        : undefined,
   };
   if (config.env === 'production') {
     const problems: string[] = [];

@@ -1,7 +1,11 @@
 import { DEMO_WRITE_KEYS, type GeneratedEvent, generateTraffic } from '../db/demo.ts';
 import type { DB } from '../db/open.ts';
+import { writeAudit } from './audit/log.ts';
+import { hashPassword, type ScryptCost } from './auth/passwords.ts';
 import type { EventStore } from './ingest/store.ts';
-import { createWriteKey } from './ingest/write-keys.ts';
+import type { NewUser } from './users/store.ts';
+import { countUsers, insertUser } from './users/store.ts';
+import { createWriteKey } from './write-keys/keys.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -24,12 +28,56 @@ export function ingestGenerated(store: EventStore, events: GeneratedEvent[], bat
   }
 }
 
+/** the demo sign-ins (README): two of most roles, so four-eyes approvals can be tried */
+export const DEMO_USERS: NewUser[] = [
+  { username: 'reviewer', display_name: 'Reviewer Li', roles: ['compliance_reviewer'], team: null },
+  { username: 'reviewer2', display_name: 'Reviewer Zhao', roles: ['compliance_reviewer'], team: null },
+  { username: 'ops', display_name: 'Ops Wang', roles: ['ops'], team: null },
+  { username: 'ops2', display_name: 'Ops Chen', roles: ['ops'], team: null },
+  { username: 'planner', display_name: 'Planner Liu', roles: ['product_planner'], team: null },
+  { username: 'planner2', display_name: 'Planner Yang', roles: ['product_planner'], team: null },
+  { username: 'analyst', display_name: 'Analyst Huang', roles: ['data_analyst'], team: null },
+  { username: 'engineer', display_name: 'Engineer Zhou', roles: ['engineer'], team: 'frontend-build' },
+  { username: 'admin', display_name: 'Admin Wu', roles: ['admin'], team: null },
+];
+
+/** creates `users` when there is no user yet; each creation audited as done by the system */
+export async function seedUsers(
+  db: DB,
+  users: NewUser[],
+  password: string,
+  now: Date,
+  cost?: ScryptCost,
+): Promise<number> {
+  if (countUsers(db) > 0) return 0;
+  const hashes = await Promise.all(users.map(() => hashPassword(password, cost)));
+  db.transaction(() => {
+    users.forEach((u, i) => {
+      const id = insertUser(db, u, hashes[i]!, now);
+      writeAudit(
+        db,
+        {
+          actor: { id: null, username: 'system' },
+          action: 'user.create',
+          resource: 'user',
+          resource_id: id,
+          after: u,
+          outcome: 'success',
+          reason: 'seeded at start',
+        },
+        now,
+      );
+    });
+  })();
+  return users.length;
+}
+
 /** When the database is new: the demo write keys and two weeks of synthetic traffic (~50k events). */
 export function seedDemo(db: DB, store: EventStore, now: Date): { events: number } | undefined {
   if (isDemoSeeded(db)) return undefined;
   db.transaction(() => {
     for (const [source, key] of Object.entries(DEMO_WRITE_KEYS))
-      createWriteKey(db, source, `demo ${source}`, now.toISOString(), key);
+      createWriteKey(db, { source, label: `demo ${source}`, createdAt: now.toISOString(), key });
     db.prepare("INSERT INTO landing_phase1_meta (key, value) VALUES ('demo_seeded', ?)").run(
       now.toISOString(),
     );

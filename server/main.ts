@@ -6,11 +6,12 @@ import { DEMO_WRITE_KEYS } from '../db/demo.ts';
 import { openDatabase } from '../db/open.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { isDemoSeeded, seedDemo, startSimulator } from './demo.ts';
+import { DEMO_USERS, isDemoSeeded, seedDemo, seedUsers, startSimulator } from './demo.ts';
+import { countUsers } from './users/store.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function main() {
+async function main() {
   const config = loadConfig();
   const db = openDatabase(config.databasePath);
   if (config.env === 'production' && isDemoSeeded(db)) {
@@ -23,10 +24,29 @@ function main() {
     db,
     piiKey: config.piiKey,
     webRoot: existsSync(join(webRoot, 'index.html')) ? webRoot : undefined,
+    sessions: { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
+    secureCookies: config.secureCookies,
+    publicOrigin: config.publicOrigin,
   });
   if (config.demo) {
+    if (await seedUsers(db, DEMO_USERS, config.demoPassword, new Date()))
+      console.log(`demo: created ${DEMO_USERS.length} users`);
     const seeded = seedDemo(db, store, new Date());
     if (seeded) console.log(`demo: seeded ${seeded.events} events of synthetic traffic`);
+  } else if (countUsers(db) === 0) {
+    if (!config.firstAdmin) {
+      throw new ConfigError(
+        'no user exists yet: set CONSOLE_ADMIN_USERNAME and CONSOLE_ADMIN_PASSWORD for the first admin',
+      );
+    }
+    const { username, password } = config.firstAdmin;
+    await seedUsers(
+      db,
+      [{ username, display_name: username, roles: ['admin'], team: null }],
+      password,
+      new Date(),
+    );
+    console.log(`created the first admin, ${username}`);
   }
   const stopSimulator = config.simulator ? startSimulator(store, () => new Date()) : () => {};
 
@@ -34,6 +54,11 @@ function main() {
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`;
     console.log(`Landing Console listening on ${url}`);
     if (config.demo) {
+      console.log(
+        `demo sign-ins (password ${config.demoPassword === 'demo-password' ? 'demo-password' : 'from CONSOLE_DEMO_PASSWORD'}):`,
+      );
+      for (const u of DEMO_USERS)
+        console.log(`  ${u.username.padEnd(10)} ${u.roles.join(', ')}${u.team ? ` (${u.team})` : ''}`);
       console.log('demo write keys (Authorization: Bearer <key>):');
       for (const [source, key] of Object.entries(DEMO_WRITE_KEYS))
         console.log(`  ${source.padEnd(24)} ${key}`);
@@ -57,12 +82,10 @@ function main() {
   process.on('SIGTERM', stop);
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e: unknown) => {
   if (e instanceof ConfigError) {
     console.error(e.message);
     process.exit(1);
   }
   throw e;
-}
+});

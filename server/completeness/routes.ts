@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { DB } from '../../db/open.ts';
+import type { RouteDeps } from '../http/deps.ts';
 import { listResponse, parseListQuery } from '../http/dialect.ts';
+import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import type { CompletenessHub } from './hub.ts';
 import {
@@ -17,9 +18,10 @@ const KEEP_ALIVE_MS = 15_000;
 /** counters are small rows; a dashboard reads a month of day × event × field in one page */
 const MAX_COUNTER_PAGE = 10_000;
 
-export function completenessRoutes(db: DB, hub: CompletenessHub) {
-  return new Hono()
-    .get('/completeness', (c) => {
+export function completenessRoutes({ db, requires }: RouteDeps, hub: CompletenessHub) {
+  const read = requires('completeness:read');
+  return new Hono<AppEnv>()
+    .get('/completeness', read, (c) => {
       const q = parseListQuery(c, {
         sortable: FIELD_SORTABLE,
         defaultSort: ['day', 'DESC'],
@@ -28,7 +30,7 @@ export function completenessRoutes(db: DB, hub: CompletenessHub) {
       const { rows, total } = listCompletenessFields(db, q);
       return listResponse(c, 'completeness', rows, q.offset, total);
     })
-    .get('/completeness/stream', (c) =>
+    .get('/completeness/stream', read, (c) =>
       streamSSE(c, async (stream) => {
         let id = 0;
         const closed = new Promise<void>((resolve) => {
@@ -53,12 +55,12 @@ export function completenessRoutes(db: DB, hub: CompletenessHub) {
         clearInterval(keepAlive);
       }),
     )
-    .get('/completeness/:id', (c) => {
+    .get('/completeness/:id', read, (c) => {
       const row = getCompletenessField(db, c.req.param('id'));
       if (!row) throw new ApiError(404, `no completeness row ${c.req.param('id')}`);
       return c.json(row);
     })
-    .get('/completeness-events', (c) => {
+    .get('/completeness-events', read, (c) => {
       const q = parseListQuery(c, {
         sortable: EVENT_SORTABLE,
         defaultSort: ['day', 'DESC'],
@@ -67,7 +69,7 @@ export function completenessRoutes(db: DB, hub: CompletenessHub) {
       const { rows, total } = listCompletenessEvents(db, q);
       return listResponse(c, 'completeness-events', rows, q.offset, total);
     })
-    .get('/completeness-events/:id', (c) => {
+    .get('/completeness-events/:id', read, (c) => {
       const row = getCompletenessEvent(db, c.req.param('id'));
       if (!row) throw new ApiError(404, `no completeness row ${c.req.param('id')}`);
       return c.json(row);

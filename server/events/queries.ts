@@ -53,8 +53,24 @@ const toEvent = (r: Row): StoredEvent => ({
  * The query that selects the matching ids. With a rule or field filter it starts from the violations index
  * (one row per broken field, so DISTINCT), otherwise from the events table; other filters apply to e.
  */
-function idQuery(filter: Record<string, unknown>, sortField: string) {
+/** the events a reader may see when not all: an engineer's team's events */
+export interface EventScope {
+  events: string[];
+  source: string;
+}
+
+function scopeClause(scope: EventScope): { sql: string; params: string[] } {
+  const inList = scope.events.length ? `e.event IN (${scope.events.map(() => '?').join(', ')}) OR ` : '';
+  return { sql: `(${inList}e.source = ?)`, params: [...scope.events, scope.source] };
+}
+
+function idQuery(filter: Record<string, unknown>, sortField: string, scope: EventScope | undefined) {
   const { clauses, params } = buildWhere(filter, COLUMNS, ['rule', 'field', 'has_violation', 'q']);
+  if (scope) {
+    const s = scopeClause(scope);
+    clauses.push(s.sql);
+    params.push(...s.params);
+  }
   const { rule, field, has_violation: hasViolation, q } = filter;
   const hasRule = rule !== undefined && rule !== '';
   const hasField = field !== undefined && field !== '';
@@ -113,11 +129,11 @@ function countFromCounters(db: DB, filter: Record<string, unknown>): number | un
     .get(...params) as number;
 }
 
-export function listEvents(db: DB, q: ListQuery): { rows: StoredEvent[]; total: number } {
-  const iq = idQuery(q.filter, q.sort.field);
+export function listEvents(db: DB, q: ListQuery, scope?: EventScope): { rows: StoredEvent[]; total: number } {
+  const iq = idQuery(q.filter, q.sort.field, scope);
   const where = whereSql(iq.clauses);
   const total =
-    countFromCounters(db, q.filter) ??
+    (scope ? undefined : countFromCounters(db, q.filter)) ??
     (db
       .prepare(`SELECT count(${iq.distinct ? `DISTINCT ${iq.id}` : '*'}) FROM ${iq.from} ${where}`)
       .pluck()
@@ -168,7 +184,10 @@ function idsAreDense(db: DB, total: number): boolean {
   );
 }
 
-export function getEvent(db: DB, id: number): StoredEvent | undefined {
-  const row = db.prepare('SELECT * FROM landing_phase1_events WHERE id = ?').get(id) as Row | undefined;
+export function getEvent(db: DB, id: number, scope?: EventScope): StoredEvent | undefined {
+  const s = scope && scopeClause(scope);
+  const row = db
+    .prepare(`SELECT * FROM landing_phase1_events e WHERE e.id = ?${s ? ` AND ${s.sql}` : ''}`)
+    .get(id, ...(s?.params ?? [])) as Row | undefined;
   return row && toEvent(row);
 }

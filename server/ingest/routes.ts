@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { DB } from '../../db/open.ts';
 import { ApiError, invalid } from '../http/errors.ts';
+import { hashWriteKey } from '../write-keys/keys.ts';
 import {
   type EventEnvelope,
   eventEnvelopeSchema,
@@ -13,8 +13,6 @@ import {
   segmentMessageSchema,
 } from './schemas.ts';
 import type { EventStore, IncomingEvent } from './store.ts';
-
-export const hashWriteKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 const limit = bodyLimit({
   maxSize: MAX_BODY_BYTES,

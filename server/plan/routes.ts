@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
-import type { DB } from '../../db/open.ts';
+import type { RouteDeps } from '../http/deps.ts';
 import { listResponse, parseListQuery } from '../http/dialect.ts';
+import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { loadEnums, loadPlanEvents } from './snapshot.ts';
 
@@ -31,9 +32,11 @@ function filterInMemory<T extends { id: string; name: string }>(
   return out.sort((a, b) => (a[key] < b[key] ? -dir : a[key] > b[key] ? dir : 0));
 }
 
-export function planRoutes(db: DB) {
-  return new Hono()
-    .get('/tracking-plan', (c) => {
+export function planRoutes({ db, requires }: RouteDeps) {
+  const readPlan = requires('tracking-plan:read');
+  const readEnums = requires('enums:read');
+  return new Hono<AppEnv>()
+    .get('/tracking-plan', readPlan, (c) => {
       const q = parseListQuery(c, { sortable: ['position', 'name', 'id'], defaultSort: ['position', 'ASC'] });
       const rows = filterInMemory(loadPlanEvents(db), q.filter, q.sort);
       return listResponse(
@@ -44,17 +47,17 @@ export function planRoutes(db: DB) {
         rows.length,
       );
     })
-    .get('/tracking-plan/:id', (c) => {
+    .get('/tracking-plan/:id', readPlan, (c) => {
       const row = loadPlanEvents(db).find((e) => e.id === c.req.param('id'));
       if (!row) throw new ApiError(404, `no event ${c.req.param('id')} in the tracking plan`);
       return c.json(row);
     })
-    .get('/enums', (c) => {
+    .get('/enums', readEnums, (c) => {
       const q = parseListQuery(c, { sortable: ['name', 'id', 'owner'], defaultSort: ['name', 'ASC'] });
       const rows = filterInMemory(loadEnums(db), q.filter, q.sort);
       return listResponse(c, 'enums', rows.slice(q.offset, q.offset + q.limit), q.offset, rows.length);
     })
-    .get('/enums/:id', (c) => {
+    .get('/enums/:id', readEnums, (c) => {
       const row = loadEnums(db).find((e) => e.id === c.req.param('id'));
       if (!row) throw new ApiError(404, `no enum ${c.req.param('id')}`);
       return c.json(row);

@@ -8,6 +8,8 @@ export interface PlanSnapshot {
   enums: Map<string, EnumRecord>;
   /** enum name → code → value, for O(1) membership checks */
   enumValues: Map<string, Map<string, EnumValueRecord>>;
+  /** property names the plan marks sensitive anywhere (masked for roles without sensitive:read) */
+  sensitiveNames: ReadonlySet<string>;
 }
 
 interface FieldRow {
@@ -93,6 +95,17 @@ export function loadPlanEvents(db: DB): PlanEventRecord[] {
   }));
 }
 
+/** the lookups validation needs, built from the plan's records (pure: the mocks build theirs the same way) */
+export function snapshotOf(version: number, events: PlanEventRecord[], enums: EnumRecord[]): PlanSnapshot {
+  return {
+    version,
+    events: new Map(events.map((e) => [e.name, e])),
+    enums: new Map(enums.map((e) => [e.name, e])),
+    enumValues: new Map(enums.map((e) => [e.name, new Map(e.values.map((v) => [v.code, v]))])),
+    sensitiveNames: new Set(events.flatMap((e) => e.fields.filter((f) => f.sensitive).map((f) => f.name))),
+  };
+}
+
 /**
  * Caches the plan between batches; one indexed read of plan_version per call tells whether it changed
  * (triggers bump it on every change to enum values or plan fields), so an approved enum change applies to
@@ -105,14 +118,12 @@ export class PlanCache {
   current(): PlanSnapshot {
     const version = readPlanVersion(this.db);
     if (this.snapshot?.version !== version) {
-      const enums = loadEnums(this.db);
-      this.snapshot = {
-        version,
-        events: new Map(loadPlanEvents(this.db).map((e) => [e.name, e])),
-        enums: new Map(enums.map((e) => [e.name, e])),
-        enumValues: new Map(enums.map((e) => [e.name, new Map(e.values.map((v) => [v.code, v]))])),
-      };
+      this.snapshot = snapshotOf(version, loadPlanEvents(this.db), loadEnums(this.db));
     }
     return this.snapshot;
+  }
+
+  sensitiveNames(): ReadonlySet<string> {
+    return this.current().sensitiveNames;
   }
 }

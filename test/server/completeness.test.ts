@@ -477,7 +477,10 @@ describe('valid_pct, complete_pct and below_target on a small known set', () => 
 /** an SSE reader over app.request's body: `next()` answers the next message (comments skipped) */
 async function openStream(app: TestApp) {
   const abort = new AbortController();
-  const res = await app.app.request('/api/completeness/stream', { signal: abort.signal });
+  const res = await app.app.request('/api/completeness/stream', {
+    signal: abort.signal,
+    headers: { Cookie: app.as('engineer').cookie },
+  });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   const body = res.body;

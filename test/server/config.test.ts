@@ -26,6 +26,12 @@ describe('loadConfig defaults', () => {
       demo: true,
       simulator: true,
       piiKey: DEFAULT_PII_KEY,
+      demoPassword: 'demo-password',
+      sessionIdleMs: 30 * 60_000,
+      sessionMaxMs: 12 * 3600_000,
+      secureCookies: false,
+      publicOrigin: undefined,
+      firstAdmin: undefined,
     });
   });
 
@@ -39,6 +45,12 @@ describe('loadConfig defaults', () => {
         CONSOLE_DEMO: '1',
         CONSOLE_SIMULATOR: '0',
         CONSOLE_PII_KEY: SECRET,
+        CONSOLE_DEMO_PASSWORD: 'another-demo-pw',
+        CONSOLE_SESSION_IDLE_MINUTES: '15',
+        CONSOLE_SESSION_MAX_HOURS: '8',
+        CONSOLE_PUBLIC_ORIGIN: 'https://console.example.com/',
+        CONSOLE_ADMIN_USERNAME: 'root',
+        CONSOLE_ADMIN_PASSWORD: 'a-long-admin-password',
       }),
     ).toEqual({
       env: 'test',
@@ -48,6 +60,12 @@ describe('loadConfig defaults', () => {
       demo: true,
       simulator: false,
       piiKey: SECRET,
+      demoPassword: 'another-demo-pw',
+      sessionIdleMs: 15 * 60_000,
+      sessionMaxMs: 8 * 3600_000,
+      secureCookies: false,
+      publicOrigin: 'https://console.example.com',
+      firstAdmin: { username: 'root', password: 'a-long-admin-password' },
     });
   });
 

@@ -381,8 +381,8 @@ describe('every response: JSON errors without stack traces, security headers', (
   it('an unknown /api route is a JSON 404, whatever the method', async () => {
     for (const res of [
       await t.get('/api/nothing-here'),
-      await t.app.request('/api/events/1', { method: 'DELETE' }),
-      await t.post('/api/completeness', {}),
+      await t.as('admin').send('DELETE', '/api/events/1'),
+      await t.as('admin').send('POST', '/api/completeness', {}),
     ]) {
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toContain('application/json');

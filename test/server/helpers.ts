@@ -1,9 +1,12 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DB, openDatabase } from '../../db/open.ts';
 import { type AppDeps, createApp } from '../../server/app.ts';
-import { createWriteKey } from '../../server/ingest/write-keys.ts';
+import { ROLES, type Role } from '../../server/auth/permissions.ts';
+import { insertUser } from '../../server/users/store.ts';
+import { createWriteKey } from '../../server/write-keys/keys.ts';
 
 export const TEST_PII_KEY = 'test-pii-key-0123456789';
 export const KEYS = { frontend: 'test-key-frontend-build', platform: 'test-key-platform-integration' };
@@ -24,17 +27,60 @@ export function tempDb(): { db: DB; path: string; dir: string; cleanup: () => vo
   };
 }
 
-/** an app over a temp database with two write keys and a fixed clock */
+export const TEST_PASSWORD = 'correct horse battery staple';
+/** a cheap scrypt cost: tests sign in often; production uses OWASP's */
+export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 };
+const TEST_PASSWORD_HASH = (() => {
+  const salt = randomBytes(16);
+  const key = scryptSync(TEST_PASSWORD, salt, 32, TEST_SCRYPT);
+  return `scrypt$${TEST_SCRYPT.N}$${TEST_SCRYPT.r}$${TEST_SCRYPT.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+})();
+
+/** the origin every test request comes from (app.request's default host) */
+export const ORIGIN = 'http://localhost';
+
+/**
+ * An app over a temp database with two write keys, a fixed clock and one user per role (username = the role;
+ * the engineer is on frontend-build), all with TEST_PASSWORD. `as(role)` sends requests with that user's
+ * session cookie; `get` and `list` read as the data analyst (who reads everything in clear).
+ */
 export function testApp(overrides: Partial<AppDeps> = {}) {
   const t = tempDb();
   const now = new Date('2026-11-25T04:00:00.000Z');
-  createWriteKey(t.db, 'frontend-build', 'test', now.toISOString(), KEYS.frontend);
-  createWriteKey(t.db, 'platform-integration', 'test', now.toISOString(), KEYS.platform);
+  createWriteKey(t.db, {
+    source: 'frontend-build',
+    label: 'test',
+    createdAt: now.toISOString(),
+    key: KEYS.frontend,
+  });
+  createWriteKey(t.db, {
+    source: 'platform-integration',
+    label: 'test',
+    createdAt: now.toISOString(),
+    key: KEYS.platform,
+  });
+  const userIds = new Map<Role, number>(
+    ROLES.map((role) => [
+      role,
+      insertUser(
+        t.db,
+        {
+          username: role,
+          display_name: `Test ${role}`,
+          roles: [role],
+          team: role === 'engineer' ? 'frontend-build' : null,
+        },
+        TEST_PASSWORD_HASH,
+        now,
+      ),
+    ]),
+  );
   const built = createApp({
     db: t.db,
     piiKey: TEST_PII_KEY,
     clock: () => now,
     streamIntervalMs: 50,
+    passwordCost: TEST_SCRYPT,
     ...overrides,
   });
   const post = (
@@ -52,14 +98,34 @@ export function testApp(overrides: Partial<AppDeps> = {}) {
       },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const get = (path: string) => built.app.request(path);
-  /** GET a dialect list: `query` values are JSON-encoded */
-  const list = (resource: string, query: { sort?: unknown; range?: unknown; filter?: unknown } = {}) => {
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, JSON.stringify(v));
-    return built.app.request(`/api/${resource}?${qs}`);
+
+  const tokens = new Map<Role, string>();
+  /** requests as the user of `role` (a session made directly, as a sign-in would) */
+  const as = (role: Role) => {
+    let token = tokens.get(role);
+    if (!token) {
+      token = built.sessions.create(userIds.get(role)!, now, 'test', 'vitest');
+      tokens.set(role, token);
+    }
+    const cookie = `lc_session=${token}`;
+    const get = (path: string) => built.app.request(path, { headers: { Cookie: cookie } });
+    /** a cookie-authenticated mutation from the console's own origin */
+    const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      built.app.request(path, {
+        method,
+        headers: { Cookie: cookie, Origin: ORIGIN, 'Content-Type': 'application/json', ...headers },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+    /** GET a dialect list: `query` values are JSON-encoded */
+    const list = (resource: string, query: { sort?: unknown; range?: unknown; filter?: unknown } = {}) => {
+      const qs = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, JSON.stringify(v));
+      return get(`/api/${resource}?${qs}`);
+    };
+    return { get, send, list, cookie, userId: userIds.get(role)! };
   };
-  return { ...t, ...built, now, post, get, list };
+  const analyst = as('data_analyst');
+  return { ...t, ...built, now, post, as, get: analyst.get, list: analyst.list, userIds };
 }
 export type TestApp = ReturnType<typeof testApp>;
 

@@ -1,0 +1,20 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { ApiError, invalid } from './errors.ts';
+
+/** the request's JSON body, validated: 400 naming each bad field, or the body when it is not JSON at all */
+export async function parseBody<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+  what: string,
+): Promise<z.infer<T>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new ApiError(400, `the ${what} must be a JSON object`, { '(body)': 'not valid JSON' });
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw invalid(parsed.error, what);
+  return parsed.data;
+}

@@ -1,0 +1,177 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { writeAudit } from '../audit/log.ts';
+import { auditContext } from '../auth/middleware.ts';
+import { parseBody } from '../http/body.ts';
+import type { RouteDeps } from '../http/deps.ts';
+import { buildWhere, listResponse, parseListQuery, whereSql } from '../http/dialect.ts';
+import type { AppEnv } from '../http/env.ts';
+import { ApiError } from '../http/errors.ts';
+import { createWriteKey } from './keys.ts';
+import { type WriteKeyRecord, writeKeyCreateSchema, writeKeyUpdateSchema } from './schemas.ts';
+
+const COLUMNS = 'id, source, label, key_prefix, created_at, created_by, revoked_at, revoked_by, replaced_by';
+type Row = Omit<WriteKeyRecord, 'status'>;
+const toKey = (r: Row): WriteKeyRecord => ({ ...r, status: r.revoked_at ? 'revoked' : 'active' });
+
+/** ingestion write keys, one or more per source team: admins create, label, rotate and revoke them */
+export function writeKeyRoutes(deps: RouteDeps) {
+  const { db, clock, requires } = deps;
+  const get = (id: number) => {
+    const row = db.prepare(`SELECT ${COLUMNS} FROM landing_phase1_write_keys WHERE id = ?`).get(id) as
+      | Row
+      | undefined;
+    if (!row) throw new ApiError(404, `no write key ${id}`);
+    return toKey(row);
+  };
+  const idOf = (c: Context) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isSafeInteger(id) || id < 1)
+      throw new ApiError(400, 'id must be a positive integer', { id: 'must be a positive integer' });
+    return id;
+  };
+  const active = (id: number) => {
+    const key = get(id);
+    if (key.revoked_at) throw new ApiError(409, `write key ${id} is already revoked`);
+    return key;
+  };
+  const revoke = db.prepare(
+    'UPDATE landing_phase1_write_keys SET revoked_at = ?, revoked_by = ?, replaced_by = ? WHERE id = ?',
+  );
+
+  return new Hono<AppEnv>()
+    .get('/write-keys', requires('write-keys:read'), (c) => {
+      const q = parseListQuery(c, {
+        sortable: ['id', 'source', 'label', 'created_at'],
+        defaultSort: ['id', 'DESC'],
+      });
+      const { status, ...rest } = q.filter;
+      const { clauses, params } = buildWhere(rest, {
+        source: { sql: 'source', type: 'text' },
+        id: { sql: 'id', type: 'number' },
+      });
+      if (status === 'active' || status === 'revoked')
+        clauses.push(status === 'active' ? 'revoked_at IS NULL' : 'revoked_at IS NOT NULL');
+      else if (status !== undefined && status !== '')
+        throw new ApiError(400, 'filter.status must be active or revoked', {
+          'filter.status': 'must be active or revoked',
+        });
+      const where = whereSql(clauses);
+      const total = db
+        .prepare(`SELECT count(*) FROM landing_phase1_write_keys ${where}`)
+        .pluck()
+        .get(...params) as number;
+      const rows = db
+        .prepare(
+          `SELECT ${COLUMNS} FROM landing_phase1_write_keys ${where} ORDER BY ${q.sort.field} ${q.sort.order}, id LIMIT ? OFFSET ?`,
+        )
+        .all(...params, q.limit, q.offset) as Row[];
+      return listResponse(c, 'write-keys', rows.map(toKey), q.offset, total);
+    })
+    .get('/write-keys/:id', requires('write-keys:read'), (c) => c.json(get(idOf(c))))
+    .post('/write-keys', requires('write-keys:write'), async (c) => {
+      const body = await parseBody(c, writeKeyCreateSchema, 'write key');
+      const now = clock();
+      const created = db.transaction(() => {
+        const { id, key } = createWriteKey(db, {
+          ...body,
+          createdAt: now.toISOString(),
+          createdBy: c.var.user?.username,
+        });
+        const record = get(id);
+        writeAudit(
+          db,
+          {
+            ...auditContext(c),
+            action: 'write_key.create',
+            resource: 'write_key',
+            resource_id: id,
+            after: record,
+            outcome: 'success',
+          },
+          now,
+        );
+        return { ...record, key };
+      })();
+      return c.json(created, 201);
+    })
+    .put('/write-keys/:id', requires('write-keys:write'), async (c) => {
+      const id = idOf(c);
+      const { label } = await parseBody(c, writeKeyUpdateSchema, 'write key');
+      const now = clock();
+      const updated = db.transaction(() => {
+        const before = get(id);
+        db.prepare('UPDATE landing_phase1_write_keys SET label = ? WHERE id = ?').run(label, id);
+        const after = get(id);
+        writeAudit(
+          db,
+          {
+            ...auditContext(c),
+            action: 'write_key.relabel',
+            resource: 'write_key',
+            resource_id: id,
+            before,
+            after,
+            outcome: 'success',
+          },
+          now,
+        );
+        return after;
+      })();
+      return c.json(updated);
+    })
+    .post('/write-keys/:id/rotate', requires('write-keys:write'), (c) => {
+      const id = idOf(c);
+      const now = clock();
+      const rotated = db.transaction(() => {
+        const before = active(id);
+        const next = createWriteKey(db, {
+          source: before.source,
+          label: before.label,
+          createdAt: now.toISOString(),
+          createdBy: c.var.user?.username,
+        });
+        revoke.run(now.toISOString(), c.var.user?.username ?? null, next.id, id);
+        const record = get(next.id);
+        writeAudit(
+          db,
+          {
+            ...auditContext(c),
+            action: 'write_key.rotate',
+            resource: 'write_key',
+            resource_id: id,
+            before,
+            after: { revoked: get(id), replacement: record },
+            outcome: 'success',
+          },
+          now,
+        );
+        return { ...record, key: next.key };
+      })();
+      return c.json(rotated, 201);
+    })
+    .post('/write-keys/:id/revoke', requires('write-keys:write'), (c) => {
+      const id = idOf(c);
+      const now = clock();
+      const revoked = db.transaction(() => {
+        const before = active(id);
+        revoke.run(now.toISOString(), c.var.user?.username ?? null, null, id);
+        const after = get(id);
+        writeAudit(
+          db,
+          {
+            ...auditContext(c),
+            action: 'write_key.revoke',
+            resource: 'write_key',
+            resource_id: id,
+            before,
+            after,
+            outcome: 'success',
+          },
+          now,
+        );
+        return after;
+      })();
+      return c.json(revoked);
+    });
+}
