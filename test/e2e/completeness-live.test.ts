@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startServer } from './server.ts';
+import { launchBrowser, signIn, startServer } from './server.ts';
 
 /**
  * A reviewer's path through the live completeness checks, in real headless Chromium against the real
@@ -26,7 +26,7 @@ describe('live completeness, end to end', () => {
     page.locator(`[data-testid="completeness-row-${event}"] [data-testid="${counter}"]`);
 
   it('shows a bad event posted through the API on the dashboard without reloading, and leads to it', async () => {
-    await page.goto(server.url);
+    await signIn(page, server.url, 'analyst');
     const withViolations = cell('landing_view', 'with_violations');
     await withViolations.waitFor();
     const before = Number(await withViolations.textContent());
