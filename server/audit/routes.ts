@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { maskDeep } from '../auth/masking.ts';
 import { can } from '../auth/permissions.ts';
+import { idParam } from '../http/body.ts';
 import type { RouteDeps } from '../http/deps.ts';
 import { buildWhere, type FilterColumns, listResponse, parseListQuery, whereSql } from '../http/dialect.ts';
 import type { AppEnv, SessionUser } from '../http/env.ts';
@@ -116,9 +117,7 @@ export function auditRoutes(deps: RouteDeps & { sensitiveNames: () => ReadonlySe
       });
     })
     .get('/audit/:id', requires('audit:read'), (c) => {
-      const id = Number(c.req.param('id'));
-      if (!Number.isSafeInteger(id) || id < 1)
-        throw new ApiError(400, 'id must be a positive integer', { id: 'must be a positive integer' });
+      const id = idParam(c);
       const row = db.prepare('SELECT * FROM landing_phase1_audit_log WHERE id = ?').get(id) as
         | AuditRow
         | undefined;

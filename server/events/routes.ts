@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { maskDeep } from '../auth/masking.ts';
 import { can, isTeamScoped } from '../auth/permissions.ts';
+import { idParam } from '../http/body.ts';
 import type { RouteDeps } from '../http/deps.ts';
 import { listResponse, parseListQuery } from '../http/dialect.ts';
 import type { AppEnv, SessionUser } from '../http/env.ts';
@@ -38,9 +39,7 @@ export function eventRoutes({ db, requires }: RouteDeps, plan: PlanCache) {
     })
     .get('/events/:id', requires('events:read'), (c) => {
       const user = c.var.user!;
-      const id = Number(c.req.param('id'));
-      if (!Number.isSafeInteger(id) || id < 1)
-        throw new ApiError(400, 'id must be a positive integer', { id: 'must be a positive integer' });
+      const id = idParam(c);
       const event = getEvent(db, id, scopeOf(user));
       if (!event) throw new ApiError(404, `no event ${id}`);
       return c.json(present(user)(event));

@@ -18,3 +18,11 @@ export async function parseBody<T extends z.ZodType>(
   if (!parsed.success) throw invalid(parsed.error, what);
   return parsed.data;
 }
+
+/** the route's numeric `:id`: 400 naming it unless it is a positive integer */
+export function idParam(c: Context): number {
+  const id = Number(c.req.param('id'));
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new ApiError(400, 'id must be a positive integer', { id: 'must be a positive integer' });
+  return id;
+}

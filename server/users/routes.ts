@@ -3,7 +3,7 @@ import { writeAudit } from '../audit/log.ts';
 import { auditContext } from '../auth/middleware.ts';
 import { hashPassword, type ScryptCost } from '../auth/passwords.ts';
 import type { SessionStore } from '../auth/sessions.ts';
-import { parseBody } from '../http/body.ts';
+import { idParam, parseBody } from '../http/body.ts';
 import type { RouteDeps } from '../http/deps.ts';
 import { buildWhere, listResponse, parseListQuery, whereSql } from '../http/dialect.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -38,12 +38,6 @@ export function userRoutes(deps: RouteDeps & { sessions: SessionStore; passwordC
       | undefined;
     if (!row) throw new ApiError(404, `no user ${id}`);
     return toUser(row);
-  };
-  const idOf = (raw: string) => {
-    const id = Number(raw);
-    if (!Number.isSafeInteger(id) || id < 1)
-      throw new ApiError(400, 'id must be a positive integer', { id: 'must be a positive integer' });
-    return id;
   };
 
   return new Hono<AppEnv>()
@@ -80,7 +74,7 @@ export function userRoutes(deps: RouteDeps & { sessions: SessionStore; passwordC
         .all(...params, q.limit, q.offset) as Row[];
       return listResponse(c, 'users', rows.map(toUser), q.offset, total);
     })
-    .get('/users/:id', requires('users:read'), (c) => c.json(get(idOf(c.req.param('id')))))
+    .get('/users/:id', requires('users:read'), (c) => c.json(get(idParam(c))))
     .post('/users', requires('users:write'), async (c) => {
       const body = await parseBody(c, userCreateSchema, 'user');
       if (body.roles.includes('engineer') && !body.team) {
@@ -112,7 +106,7 @@ export function userRoutes(deps: RouteDeps & { sessions: SessionStore; passwordC
       return c.json(user, 201);
     })
     .put('/users/:id', requires('users:write'), async (c) => {
-      const id = idOf(c.req.param('id'));
+      const id = idParam(c);
       const body = await parseBody(c, userUpdateSchema, 'user');
       const passwordHash = body.password ? await hashPassword(body.password, deps.passwordCost) : undefined;
       const me = c.var.user;

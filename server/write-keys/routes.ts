@@ -1,8 +1,7 @@
-import type { Context } from 'hono';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { writeAudit } from '../audit/log.ts';
 import { auditContext } from '../auth/middleware.ts';
-import { parseBody } from '../http/body.ts';
+import { idParam, parseBody } from '../http/body.ts';
 import type { RouteDeps } from '../http/deps.ts';
 import { buildWhere, listResponse, parseListQuery, whereSql } from '../http/dialect.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -24,16 +23,33 @@ export function writeKeyRoutes(deps: RouteDeps) {
     if (!row) throw new ApiError(404, `no write key ${id}`);
     return toKey(row);
   };
-  const idOf = (c: Context) => {
-    const id = Number(c.req.param('id'));
-    if (!Number.isSafeInteger(id) || id < 1)
-      throw new ApiError(400, 'id must be a positive integer', { id: 'must be a positive integer' });
-    return id;
-  };
   const active = (id: number) => {
     const key = get(id);
     if (key.revoked_at) throw new ApiError(409, `write key ${id} is already revoked`);
     return key;
+  };
+  /** one change to key `id` and its audit row (before/after), in one transaction; returns the key after */
+  const change = (c: Context<AppEnv>, id: number, action: string, mutate: () => void) => {
+    const now = clock();
+    return db.transaction(() => {
+      const before = get(id);
+      mutate();
+      const after = get(id);
+      writeAudit(
+        db,
+        {
+          ...auditContext(c),
+          action,
+          resource: 'write_key',
+          resource_id: id,
+          before,
+          after,
+          outcome: 'success',
+        },
+        now,
+      );
+      return after;
+    })();
   };
   const revoke = db.prepare(
     'UPDATE landing_phase1_write_keys SET revoked_at = ?, revoked_by = ?, replaced_by = ? WHERE id = ?',
@@ -68,7 +84,7 @@ export function writeKeyRoutes(deps: RouteDeps) {
         .all(...params, q.limit, q.offset) as Row[];
       return listResponse(c, 'write-keys', rows.map(toKey), q.offset, total);
     })
-    .get('/write-keys/:id', requires('write-keys:read'), (c) => c.json(get(idOf(c))))
+    .get('/write-keys/:id', requires('write-keys:read'), (c) => c.json(get(idParam(c))))
     .post('/write-keys', requires('write-keys:write'), async (c) => {
       const body = await parseBody(c, writeKeyCreateSchema, 'write key');
       const now = clock();
@@ -96,32 +112,16 @@ export function writeKeyRoutes(deps: RouteDeps) {
       return c.json(created, 201);
     })
     .put('/write-keys/:id', requires('write-keys:write'), async (c) => {
-      const id = idOf(c);
+      const id = idParam(c);
       const { label } = await parseBody(c, writeKeyUpdateSchema, 'write key');
-      const now = clock();
-      const updated = db.transaction(() => {
-        const before = get(id);
-        db.prepare('UPDATE landing_phase1_write_keys SET label = ? WHERE id = ?').run(label, id);
-        const after = get(id);
-        writeAudit(
-          db,
-          {
-            ...auditContext(c),
-            action: 'write_key.relabel',
-            resource: 'write_key',
-            resource_id: id,
-            before,
-            after,
-            outcome: 'success',
-          },
-          now,
-        );
-        return after;
-      })();
-      return c.json(updated);
+      return c.json(
+        change(c, id, 'write_key.relabel', () =>
+          db.prepare('UPDATE landing_phase1_write_keys SET label = ? WHERE id = ?').run(label, id),
+        ),
+      );
     })
     .post('/write-keys/:id/rotate', requires('write-keys:write'), (c) => {
-      const id = idOf(c);
+      const id = idParam(c);
       const now = clock();
       const rotated = db.transaction(() => {
         const before = active(id);
@@ -151,27 +151,12 @@ export function writeKeyRoutes(deps: RouteDeps) {
       return c.json(rotated, 201);
     })
     .post('/write-keys/:id/revoke', requires('write-keys:write'), (c) => {
-      const id = idOf(c);
-      const now = clock();
-      const revoked = db.transaction(() => {
-        const before = active(id);
-        revoke.run(now.toISOString(), c.var.user?.username ?? null, null, id);
-        const after = get(id);
-        writeAudit(
-          db,
-          {
-            ...auditContext(c),
-            action: 'write_key.revoke',
-            resource: 'write_key',
-            resource_id: id,
-            before,
-            after,
-            outcome: 'success',
-          },
-          now,
-        );
-        return after;
-      })();
-      return c.json(revoked);
+      const id = idParam(c);
+      return c.json(
+        change(c, id, 'write_key.revoke', () => {
+          active(id);
+          revoke.run(clock().toISOString(), c.var.user?.username ?? null, null, id);
+        }),
+      );
     });
 }
