@@ -23,6 +23,8 @@ export function openDatabase(path: string): DB {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // REPLACE deletes the row it overwrites; with recursive triggers that delete fires the append-only triggers
+  db.pragma('recursive_triggers = ON');
   migrate(db);
   seedPlan(db);
   return db;

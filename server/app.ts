@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps) {
   // every console route checks the session and its permission; ingestion (write keys) is mounted apart
   const api = new Hono<AppEnv>()
     .use(loadSession(sessions, cookies, clock))
-    .use(sameOriginJson(deps.publicOrigin))
+    .use(sameOriginJson(deps.publicOrigin, cookies))
     .route('/', authRoutes({ ...routeDeps, sessions, cookies, passwordCost }))
     .route('/', completenessRoutes(routeDeps, hub))
     .route('/', eventRoutes(routeDeps, plan))

@@ -65,6 +65,10 @@ CREATE INDEX landing_phase1_audit_log_resource ON landing_phase1_audit_log (reso
 CREATE INDEX landing_phase1_audit_log_action ON landing_phase1_audit_log (action, id);
 CREATE INDEX landing_phase1_audit_log_at ON landing_phase1_audit_log (at);
 
+-- INSERT OR REPLACE would otherwise overwrite a row without firing the delete trigger
+CREATE TRIGGER landing_phase1_audit_log_no_replace BEFORE INSERT ON landing_phase1_audit_log
+WHEN EXISTS (SELECT 1 FROM landing_phase1_audit_log WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'landing_phase1_audit_log is append-only'); END;
 CREATE TRIGGER landing_phase1_audit_log_no_update BEFORE UPDATE ON landing_phase1_audit_log
 BEGIN SELECT RAISE(ABORT, 'landing_phase1_audit_log is append-only'); END;
 CREATE TRIGGER landing_phase1_audit_log_no_delete BEFORE DELETE ON landing_phase1_audit_log

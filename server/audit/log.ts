@@ -102,6 +102,8 @@ export function recordAudit(db: DB, entry: AuditEntry, at: Date): number {
 export interface VerifyResult {
   ok: boolean;
   checked: number;
+  /** the newest row: record it elsewhere to detect a truncated tail or a rebuilt chain later */
+  head?: { id: number; hash: string };
   /** the first row whose hash or link does not hold, and why */
   broken?: { id: number; reason: string };
 }
@@ -125,5 +127,5 @@ export function verifyAuditChain(db: DB): VerifyResult {
     expectedId++;
     checked++;
   }
-  return { ok: true, checked };
+  return { ok: true, checked, ...(checked ? { head: { id: expectedId - 1, hash: prev } } : {}) };
 }

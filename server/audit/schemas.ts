@@ -23,5 +23,6 @@ export type AuditRecord = z.infer<typeof auditRecordSchema>;
 export const auditVerifySchema = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
+  head: z.object({ id: z.number().int(), hash: z.string() }).optional(),
   broken: z.object({ id: z.number().int(), reason: z.string() }).optional(),
 });

@@ -55,11 +55,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Cookie-authenticated mutations must come from the console's own origin and be JSON: a cross-site form or
  * script cannot forge them (hono/csrf does not check JSON requests, hence this). Requests that authenticate
- * with an Authorization header (write keys, service tokens) carry no ambient credentials and are exempt.
+ * with an Authorization header (write keys, service tokens) and carry no session cookie are exempt.
  */
-export function sameOriginJson(publicOrigin: string | undefined): MiddlewareHandler<AppEnv> {
+export function sameOriginJson(
+  publicOrigin: string | undefined,
+  cookies: CookiePolicy,
+): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (SAFE_METHODS.has(c.req.method) || c.req.header('Authorization')) return next();
+    if (SAFE_METHODS.has(c.req.method)) return next();
+    if (c.req.header('Authorization') && !readSessionCookie(c, cookies)) return next();
     const origin = c.req.header('Origin');
     // the request's own host (the server builds the URL from the Host header)
     const host = new URL(c.req.url).host;
