@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type DB, openDatabase } from '../../db/open.ts';
 import { type ConsoleApp, createApp } from '../../server/app.ts';
-import { createWriteKey } from '../../server/ingest/write-keys.ts';
+import { createWriteKey } from '../../server/write-keys/keys.ts';
 import { BENCH_PII_KEY } from './util.ts';
 
 /** the generator's sources; each gets its own write key, as each team's integration would */
@@ -23,7 +23,11 @@ export async function startServer(dir: string): Promise<RunningServer> {
   const db = openDatabase(join(dir, 'console.db'));
   const consoleApp = createApp({ db, piiKey: BENCH_PII_KEY });
   const now = new Date().toISOString();
-  const keys = new Map(SOURCES.map((s) => [s, createWriteKey(db, s, `bench ${s}`, now)] as const));
+  const keys = new Map(
+    SOURCES.map(
+      (s) => [s, createWriteKey(db, { source: s, label: `bench ${s}`, createdAt: now }).key] as const,
+    ),
+  );
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
     (resolve) => {
       const s = serve({ fetch: consoleApp.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
