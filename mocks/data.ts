@@ -9,16 +9,17 @@ import type { StoredEvent, Violation } from '../server/events/schemas.ts';
 import { pseudonymInput } from '../server/ingest/pii.ts';
 import { validateEvent } from '../server/ingest/validate.ts';
 import type { EnumRecord, PlanEventRecord, Rule } from '../server/plan/schemas.ts';
-import type { PlanSnapshot } from '../server/plan/snapshot.ts';
+import { type PlanSnapshot, snapshotOf } from '../server/plan/snapshot.ts';
+import { type AccessData, fnvHex, seedAccess } from './access.ts';
 
 /**
  * The mock API's data: the tracking plan and enums from db/plan.ts, stored events, and the completeness
  * counters derived from those events exactly as the server keeps them (one row per UTC+8 day × event and
  * per day × event × field), so the dashboard's numbers and the events list always agree. Events come from
  * the demo generator (db/demo.ts) and are judged by the server's own validateEvent, so a mock violation is
- * always one the server would report.
+ * always one the server would report. Users, write keys and the audit log come from access.ts.
  */
-export interface MockDb {
+export interface MockDb extends AccessData {
   planEvents: PlanEventRecord[];
   enums: EnumRecord[];
   events: StoredEvent[];
@@ -106,6 +107,7 @@ export function emptyDb(): MockDb {
     eventsById: new Map(),
     completenessEvents: new Map(),
     completenessFields: new Map(),
+    ...seedAccess(),
   };
 }
 
@@ -216,12 +218,7 @@ export function recordDuplicate(db: MockDb, event: StoredEvent): CompletenessPus
 
 /** the plan as validateEvent reads it, built from the records the mock serves (as PlanCache does from SQL) */
 function planSnapshot(db: MockDb): PlanSnapshot {
-  return {
-    version: 1,
-    events: new Map(db.planEvents.map((e) => [e.name, e])),
-    enums: new Map(db.enums.map((e) => [e.name, e])),
-    enumValues: new Map(db.enums.map((e) => [e.name, new Map(e.values.map((v) => [v.code, v]))])),
-  };
+  return snapshotOf(1, db.planEvents, db.enums);
 }
 
 /**
@@ -230,14 +227,7 @@ function planSnapshot(db: MockDb): PlanSnapshot {
  * same phone number maps to the same stand-in, but no secret: it only ever sees generated data.
  */
 export function mockPseudonymize(raw: string): string {
-  const input = pseudonymInput(raw);
-  let digest = '';
-  for (let lane = 0; lane < 4; lane++) {
-    let h = (0x811c9dc5 ^ Math.imul(lane, 0x9e3779b9)) >>> 0;
-    for (let i = 0; i < input.length; i++) h = Math.imul(h ^ input.charCodeAt(i), 0x01000193) >>> 0;
-    digest += h.toString(16).padStart(8, '0');
-  }
-  return `pii_${digest}`;
+  return `pii_${fnvHex(pseudonymInput(raw), 4)}`;
 }
 
 /**

@@ -1,19 +1,50 @@
 import { HttpResponse, http, sse } from 'msw';
 import { z } from 'zod';
+import { auditRecordSchema, auditVerifySchema } from '../server/audit/schemas.ts';
+import { can, PERMISSIONS, type Permission, permissionsOf } from '../server/auth/permissions.ts';
+import { loginSchema, meSchema, permissionRowSchema } from '../server/auth/schemas.ts';
 import {
   completenessEventSchema,
   completenessFieldSchema,
   completenessPushSchema,
 } from '../server/completeness/schemas.ts';
 import { type StoredEvent, storedEventSchema } from '../server/events/schemas.ts';
+import type { SessionUser } from '../server/http/env.ts';
 import { errorBodySchema } from '../server/http/schemas.ts';
 import { enumSchema, planEventSchema } from '../server/plan/schemas.ts';
+import { type UserRecord, userCreateSchema, userSchema, userUpdateSchema } from '../server/users/schemas.ts';
+import {
+  newWriteKeySchema,
+  writeKeyCreateSchema,
+  writeKeySchema,
+  writeKeyUpdateSchema,
+} from '../server/write-keys/schemas.ts';
+import {
+  auditReader,
+  checkLogin,
+  createUser,
+  createWriteKey,
+  currentUser,
+  eventReader,
+  MockApiError,
+  type MockAuditRow,
+  relabelWriteKey,
+  revokeWriteKey,
+  rotateWriteKey,
+  signIn,
+  signOut,
+  updateUser,
+  verifyAudit,
+  writeAudit,
+} from './access.ts';
 import { generateDb, liveTraffic, type MockDb } from './data.ts';
 
 /**
  * msw handlers speaking the API's ra-data-simple-rest dialect: `sort`, `range` and `filter` query
  * parameters, a JSON array and a `Content-Range` header. Every body is parsed with the server's zod schema
- * before it is returned, so a mock that drifts from the API fails the test that reads it.
+ * before it is returned, so a mock that drifts from the API fails the test that reads it. As on the server,
+ * every console route needs a session (401) and a permission (403), and cookie-authenticated mutations
+ * must send JSON (415).
  */
 
 type Row = { id: string | number };
@@ -83,18 +114,104 @@ function compare(a: unknown, b: unknown): number {
   return String(a).localeCompare(String(b));
 }
 
+/** the signed-in user when they may do `permission`; otherwise the 401 or 403 the server answers */
+function guard(db: MockDb, permission: Permission, request: Request): SessionUser | Response {
+  const user = currentUser();
+  if (!user) return error(401, 'sign in first');
+  if (!can(user.roles, permission)) {
+    // the server audits every refusal
+    writeAudit(db, {
+      actor: { id: user.id, username: user.username },
+      action: 'access.denied',
+      resource: permission.split(':')[0] ?? permission,
+      resource_id: `${request.method} ${new URL(request.url).pathname}`,
+      reason: `needs ${permission}; has ${user.roles.join(', ') || 'no role'}`,
+      outcome: 'denied',
+    });
+    return error(403, `your role may not do this (needs ${permission})`);
+  }
+  return user;
+}
+
+const isResponse = (value: unknown): value is Response => value instanceof Response;
+
+/** as the server's sameOriginJson: a cookie-authenticated mutation must be JSON (415), even with no payload */
+const notJson = (request: Request) =>
+  /^application\/json\s*(;|$)/i.test(request.headers.get('Content-Type') ?? '')
+    ? undefined
+    : error(415, 'send the request body as JSON (Content-Type: application/json)');
+
+/** the request body parsed with the server's schema: 415 when it is not JSON, 400 naming each bad field */
+async function parseBody<T extends z.ZodType>(
+  request: Request,
+  schema: T,
+  what: string,
+): Promise<z.infer<T> | Response> {
+  const refused = notJson(request);
+  if (refused) return refused;
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return error(400, `the ${what} must be a JSON object`, { '(body)': 'not valid JSON' });
+  }
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) errors[issue.path.join('.') || '(body)'] ??= issue.message;
+  const shown = Object.entries(errors).map(([field, why]) => `${field} ${why}`);
+  return error(400, `invalid ${what}: ${shown.join('; ')}`, errors);
+}
+
+/** runs a step of access.ts; a MockApiError becomes the error body the server sends */
+function attempt<T>(step: () => T): T | Response {
+  try {
+    return step();
+  } catch (e) {
+    if (e instanceof MockApiError) return error(e.status, e.message, e.errors);
+    throw e;
+  }
+}
+
+const idOf = (raw: unknown) => {
+  const id = Number(raw);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+};
+const badId = () => error(400, 'id must be a positive integer', { id: 'must be a positive integer' });
+
 interface ResourceOptions<T extends Row> {
   name: string;
   rows: () => T[];
-  schema: z.ZodType<T>;
+  /** the record as the API answers it (what `present` makes of the stored one) */
+  schema: z.ZodType<object>;
+  /** the permission the server's route requires */
+  permission: Permission;
   filters?: Record<string, FilterMatcher<T>>;
   /** the sort fields the API accepts; any field when absent */
   sortable?: string[];
+  /** the records this user may read (engineers: their team's events) */
+  visible?: (user: SessionUser) => (record: T) => boolean;
+  /** a record as this user may read it (sensitive fields masked) */
+  present?: (user: SessionUser) => (record: T) => unknown;
 }
 
-function resourceHandlers<T extends Row>({ name, rows, schema, filters = {}, sortable }: ResourceOptions<T>) {
+function resourceHandlers<T extends Row>(
+  {
+    name,
+    rows,
+    schema,
+    permission,
+    filters = {},
+    sortable,
+    visible = () => () => true,
+    present = () => (record) => record,
+  }: ResourceOptions<T>,
+  db: MockDb,
+) {
   return [
     http.get(`/api/${name}`, ({ request }) => {
+      const user = guard(db, permission, request);
+      if (isResponse(user)) return user;
       const query = parseListQuery(new URL(request.url));
       if (!query.success) return error(400, 'Invalid list parameters', query.errors);
       const { sort, range, filter } = query.data;
@@ -103,8 +220,9 @@ function resourceHandlers<T extends Row>({ name, rows, schema, filters = {}, sor
         return error(400, 'Invalid list parameters', { sort: `cannot sort by ${field}` });
       }
       const direction = order === 'ASC' ? 1 : -1;
+      const readable = visible(user);
       const selected = rows()
-        .filter((record) => matches(record, filter, filters))
+        .filter((record) => readable(record) && matches(record, filter, filters))
         .sort((a, b) => {
           const byField = compare(
             (a as Record<string, unknown>)[field],
@@ -113,16 +231,19 @@ function resourceHandlers<T extends Row>({ name, rows, schema, filters = {}, sor
           return direction * (byField === 0 ? compare(a.id, b.id) : byField);
         });
       const [start, end] = range;
-      const page = z.array(schema).parse(selected.slice(start, end + 1));
+      const page = z.array(schema).parse(selected.slice(start, end + 1).map(present(user)));
       const last = page.length === 0 ? start : start + page.length - 1;
       return HttpResponse.json(page, {
         headers: { 'Content-Range': `${name} ${start}-${last}/${selected.length}` },
       });
     }),
-    http.get(`/api/${name}/:id`, ({ params }) => {
-      const record = rows().find((r) => String(r.id) === params.id);
+    http.get(`/api/${name}/:id`, ({ params, request }) => {
+      const user = guard(db, permission, request);
+      if (isResponse(user)) return user;
+      const readable = visible(user);
+      const record = rows().find((r) => String(r.id) === params.id && readable(r));
       if (!record) return error(404, `No ${name} record with id ${String(params.id)}`);
-      return HttpResponse.json(schema.parse(record));
+      return HttpResponse.json(schema.parse(present(user)(record)));
     }),
   ];
 }
@@ -154,12 +275,254 @@ function onStreamClosed(request: Request, client: object, stop: () => void) {
   emitter?.on('close', stop);
 }
 
+const userFilters: Record<string, FilterMatcher<UserRecord>> = {
+  q: (record, value) => {
+    const q = String(value).trim().toLowerCase();
+    return `${record.username}\n${record.display_name}`.toLowerCase().includes(q);
+  },
+  role: (record, value) => record.roles.includes(value as UserRecord['roles'][number]),
+};
+
+const auditFilters: Record<string, FilterMatcher<MockAuditRow>> = {
+  q: (record, value) => {
+    const q = String(value).trim().toLowerCase();
+    return [record.actor, record.action, record.resource_id, record.reason].some((text) =>
+      (text ?? '').toLowerCase().includes(q),
+    );
+  },
+};
+
+/** as server/audit/routes.ts csvCell: quoted when needed, a leading = + - @ defused */
+function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+const CSV_COLUMNS = [
+  'id',
+  'at',
+  'actor',
+  'action',
+  'resource',
+  'resource_id',
+  'outcome',
+  'reason',
+  'request_id',
+  'ip',
+  'before',
+  'after',
+  'hash',
+] as const;
+
+/** as the server: a few failed sign-ins for one name and it is throttled */
+const MAX_LOGIN_FAILURES = 5;
+const THROTTLE_SECONDS = 15 * 60;
+
+const meOf = (user: SessionUser) => meSchema.parse({ ...user, permissions: permissionsOf(user.roles) });
+
+function authHandlers(db: MockDb) {
+  return [
+    http.post('/api/auth/login', async ({ request }) => {
+      const body = await parseBody(request, loginSchema, 'sign-in');
+      if (isResponse(body)) return body;
+      if ((db.loginFailures.get(body.username) ?? 0) >= MAX_LOGIN_FAILURES) {
+        writeAudit(db, {
+          actor: { id: null, username: body.username },
+          action: 'auth.login',
+          resource: 'session',
+          outcome: 'denied',
+          reason: 'too many failed sign-ins',
+        });
+        return HttpResponse.json(
+          errorBodySchema.parse({
+            message: `too many failed sign-ins; try again in ${THROTTLE_SECONDS / 60} minute(s)`,
+          }),
+          { status: 429, headers: { 'Retry-After': String(THROTTLE_SECONDS) } },
+        );
+      }
+      const user = attempt(() => checkLogin(db, body.username, body.password));
+      if (isResponse(user)) return user;
+      signIn(user);
+      return HttpResponse.json(meOf(currentUser() as SessionUser));
+    }),
+    http.post('/api/auth/logout', ({ request }) => {
+      const refused = notJson(request);
+      if (refused) return refused;
+      const user = currentUser();
+      if (user)
+        writeAudit(db, {
+          actor: { id: user.id, username: user.username },
+          action: 'auth.logout',
+          resource: 'session',
+          resource_id: user.id,
+          outcome: 'success',
+        });
+      signOut();
+      return new HttpResponse(null, { status: 204 });
+    }),
+    http.get('/api/auth/me', () => {
+      const user = currentUser();
+      return user ? HttpResponse.json(meOf(user)) : error(401, 'sign in first');
+    }),
+    http.get('/api/permissions', ({ request }) => {
+      const user = guard(db, 'permissions:read', request);
+      if (isResponse(user)) return user;
+      // the matrix in the server's order, whatever the list parameters say
+      const rows = (Object.keys(PERMISSIONS) as Permission[]).map((id) => {
+        const [resource = id, action = ''] = id.split(':');
+        return permissionRowSchema.parse({ id, resource, action, roles: [...PERMISSIONS[id]] });
+      });
+      return HttpResponse.json(rows, {
+        headers: { 'Content-Range': `permissions 0-${rows.length - 1}/${rows.length}` },
+      });
+    }),
+  ];
+}
+
+function userHandlers(db: MockDb) {
+  return [
+    ...resourceHandlers(
+      {
+        name: 'users',
+        rows: () => db.users,
+        schema: userSchema,
+        permission: 'users:read',
+        filters: userFilters,
+        sortable: ['id', 'username', 'display_name', 'created_at'],
+      },
+      db,
+    ),
+    http.post('/api/users', async ({ request }) => {
+      const user = guard(db, 'users:write', request);
+      if (isResponse(user)) return user;
+      const body = await parseBody(request, userCreateSchema, 'user');
+      if (isResponse(body)) return body;
+      const created = attempt(() => createUser(db, body, user));
+      if (isResponse(created)) return created;
+      return HttpResponse.json(userSchema.parse(created), { status: 201 });
+    }),
+    http.put('/api/users/:id', async ({ params, request }) => {
+      const user = guard(db, 'users:write', request);
+      if (isResponse(user)) return user;
+      const id = idOf(params.id);
+      if (id === undefined) return badId();
+      const body = await parseBody(request, userUpdateSchema, 'user');
+      if (isResponse(body)) return body;
+      const updated = attempt(() => updateUser(db, id, body, user));
+      if (isResponse(updated)) return updated;
+      return HttpResponse.json(userSchema.parse(updated));
+    }),
+  ];
+}
+
+function writeKeyHandlers(db: MockDb) {
+  /** a write-key step by an admin on the key named in the path */
+  const step =
+    (run: (id: number, user: SessionUser, request: Request) => Promise<unknown> | unknown, status = 200) =>
+    async ({ params, request }: { params: Record<string, unknown>; request: Request }) => {
+      const user = guard(db, 'write-keys:write', request);
+      if (isResponse(user)) return user;
+      const id = idOf(params.id);
+      if (id === undefined) return badId();
+      try {
+        const result = await run(id, user, request);
+        return isResponse(result) ? result : HttpResponse.json(result as object, { status });
+      } catch (e) {
+        if (e instanceof MockApiError) return error(e.status, e.message, e.errors);
+        throw e;
+      }
+    };
+  return [
+    ...resourceHandlers(
+      {
+        name: 'write-keys',
+        rows: () => db.writeKeys,
+        schema: writeKeySchema,
+        permission: 'write-keys:read',
+        sortable: ['id', 'source', 'label', 'created_at'],
+      },
+      db,
+    ),
+    http.post('/api/write-keys', async ({ request }) => {
+      const user = guard(db, 'write-keys:write', request);
+      if (isResponse(user)) return user;
+      const body = await parseBody(request, writeKeyCreateSchema, 'write key');
+      if (isResponse(body)) return body;
+      return HttpResponse.json(newWriteKeySchema.parse(createWriteKey(db, body, user)), { status: 201 });
+    }),
+    http.put(
+      '/api/write-keys/:id',
+      step(async (id, user, request) => {
+        const body = await parseBody(request, writeKeyUpdateSchema, 'write key');
+        if (isResponse(body)) return body;
+        return writeKeySchema.parse(relabelWriteKey(db, id, body.label, user));
+      }),
+    ),
+    http.post(
+      '/api/write-keys/:id/rotate',
+      step(
+        (id, user, request) => notJson(request) ?? newWriteKeySchema.parse(rotateWriteKey(db, id, user)),
+        201,
+      ),
+    ),
+    http.post(
+      '/api/write-keys/:id/revoke',
+      step((id, user, request) => notJson(request) ?? writeKeySchema.parse(revokeWriteKey(db, id, user))),
+    ),
+  ];
+}
+
+function auditHandlers(db: MockDb) {
+  return [
+    // before `/api/audit/:id`, which would take them
+    http.get('/api/audit/verify', ({ request }) => {
+      const user = guard(db, 'audit:read', request);
+      if (isResponse(user)) return user;
+      return HttpResponse.json(auditVerifySchema.parse(verifyAudit(db)));
+    }),
+    http.get('/api/audit/export', ({ request }) => {
+      const user = guard(db, 'audit:export', request);
+      if (isResponse(user)) return user;
+      const query = parseListQuery(new URL(request.url));
+      if (!query.success) return error(400, 'Invalid list parameters', query.errors);
+      const read = auditReader(user, db.planEvents);
+      const lines = db.audit
+        .filter((row) => matches(row, query.data.filter, auditFilters))
+        .map((row) => auditRecordSchema.parse(read(row)))
+        .map((record) => `${CSV_COLUMNS.map((k) => csvCell(record[k])).join(',')}\r\n`);
+      return new HttpResponse(`${CSV_COLUMNS.join(',')}\r\n${lines.join('')}`, {
+        headers: {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': `attachment; filename="audit-log-${new Date().toISOString().slice(0, 10)}.csv"`,
+        },
+      });
+    }),
+    ...resourceHandlers(
+      {
+        name: 'audit',
+        rows: () => db.audit,
+        schema: auditRecordSchema,
+        permission: 'audit:read',
+        filters: auditFilters,
+        sortable: ['id', 'at', 'actor', 'action', 'resource'],
+        present: (user) => auditReader(user, db.planEvents),
+      },
+      db,
+    ),
+  ];
+}
+
 export function createHandlers(db: MockDb) {
   /** streams opened so far: with the clock, a seed no other stream shares */
   let streams = 0;
   return [
     // the stream route first, so `/api/completeness/:id` does not take it; it simulates live traffic
     sse<{ completeness: string }>('/api/completeness/stream', ({ client, request }) => {
+      const user = currentUser();
+      if (!user || !can(user.roles, 'completeness:read')) {
+        client.error();
+        return;
+      }
       // traffic from a few ticks back, delivered at once, so the page sees the numbers move as it subscribes
       const traffic = liveTraffic(db, Date.now() - 5 * SIMULATED_TICK_MS, Date.now() + streams++);
       const deliver = () => {
@@ -171,29 +534,54 @@ export function createHandlers(db: MockDb) {
       const timer = setInterval(deliver, SIMULATED_TICK_MS);
       onStreamClosed(request, client, () => clearInterval(timer));
     }),
-    ...resourceHandlers({
-      name: 'completeness-events',
-      rows: () => [...db.completenessEvents.values()],
-      schema: completenessEventSchema,
-    }),
-    ...resourceHandlers({
-      name: 'completeness',
-      rows: () => [...db.completenessFields.values()],
-      schema: completenessFieldSchema,
-    }),
-    ...resourceHandlers({
-      name: 'events',
-      rows: () => db.events,
-      schema: storedEventSchema,
-      filters: eventFilters,
-      sortable: ['id', 'occurred_at', 'received_at', 'event', 'day'],
-    }),
-    ...resourceHandlers({
-      name: 'tracking-plan',
-      rows: () => db.planEvents,
-      schema: planEventSchema,
-    }),
-    ...resourceHandlers({ name: 'enums', rows: () => db.enums, schema: enumSchema }),
+    ...authHandlers(db),
+    ...resourceHandlers(
+      {
+        name: 'completeness-events',
+        rows: () => [...db.completenessEvents.values()],
+        schema: completenessEventSchema,
+        permission: 'completeness:read',
+      },
+      db,
+    ),
+    ...resourceHandlers(
+      {
+        name: 'completeness',
+        rows: () => [...db.completenessFields.values()],
+        schema: completenessFieldSchema,
+        permission: 'completeness:read',
+      },
+      db,
+    ),
+    ...resourceHandlers(
+      {
+        name: 'events',
+        rows: () => db.events,
+        schema: storedEventSchema,
+        permission: 'events:read',
+        filters: eventFilters,
+        sortable: ['id', 'occurred_at', 'received_at', 'event', 'day'],
+        visible: (user) => eventReader(user, db.planEvents).visible,
+        present: (user) => eventReader(user, db.planEvents).present,
+      },
+      db,
+    ),
+    ...resourceHandlers(
+      {
+        name: 'tracking-plan',
+        rows: () => db.planEvents,
+        schema: planEventSchema,
+        permission: 'tracking-plan:read',
+      },
+      db,
+    ),
+    ...resourceHandlers(
+      { name: 'enums', rows: () => db.enums, schema: enumSchema, permission: 'enums:read' },
+      db,
+    ),
+    ...userHandlers(db),
+    ...writeKeyHandlers(db),
+    ...auditHandlers(db),
   ];
 }
 

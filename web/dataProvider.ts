@@ -1,8 +1,40 @@
 import simpleRestProvider from 'ra-data-simple-rest';
-import { fetchUtils } from 'react-admin';
+import { fetchUtils, type Identifier } from 'react-admin';
+import { auditVerifySchema } from '../server/audit/schemas.ts';
+import { newWriteKeySchema, writeKeySchema } from '../server/write-keys/schemas.ts';
 
-/** every API call goes through here, with the session cookie, so sign-in can be added in one place */
-const httpClient = (url: string, options: fetchUtils.Options = {}) =>
+/** every API call goes through here, with the session cookie (HttpOnly `lc_session`, set by the server) */
+export const httpClient = (url: string, options: fetchUtils.Options = {}) =>
   fetchUtils.fetchJson(url, { ...options, credentials: 'include' });
 
-export const dataProvider = simpleRestProvider('/api', httpClient);
+/**
+ * A POST with no payload still sends `{}`: the server takes cookie-authenticated mutations only as JSON
+ * (415 otherwise), and fetchJson sets the JSON content type only when there is a body.
+ */
+const post = (url: string, body: unknown = {}) =>
+  httpClient(url, { method: 'POST', body: JSON.stringify(body) });
+
+const rest = simpleRestProvider('/api', httpClient);
+
+/**
+ * The stock ra-data-simple-rest provider plus the workflow steps that are not plain CRUD. Pages call these
+ * through `useDataProvider<ConsoleDataProvider>()`, so a 401 from them ends the session like any other call.
+ */
+export const dataProvider = {
+  ...rest,
+  /**
+   * POST /api/write-keys: the answer carries the key itself, shown once. Not the stock `create`, which would
+   * keep the record (key included) in react-admin's query cache.
+   */
+  createWriteKey: async (data: { source: string; label: string }) =>
+    newWriteKeySchema.parse((await post('/api/write-keys', data)).json),
+  /** a new key for the same source and label; the old one is revoked at once */
+  rotateWriteKey: async (id: Identifier) =>
+    newWriteKeySchema.parse((await post(`/api/write-keys/${encodeURIComponent(id)}/rotate`)).json),
+  revokeWriteKey: async (id: Identifier) =>
+    writeKeySchema.parse((await post(`/api/write-keys/${encodeURIComponent(id)}/revoke`)).json),
+  /** walks the audit log's hash chain on the server */
+  verifyAudit: async () => auditVerifySchema.parse((await httpClient('/api/audit/verify')).json),
+};
+
+export type ConsoleDataProvider = typeof dataProvider;

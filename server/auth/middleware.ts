@@ -78,6 +78,8 @@ export function sameOriginJson(
     }
     if (!sameOrigin)
       throw new ApiError(403, 'cross-origin request refused: the Origin header must be the console’s own');
+    // every cookie mutation declares JSON, bodyless actions (logout, rotate, revoke) included: a form or
+    // text/plain request is what a cross-site page can send without a preflight
     const type = c.req.header('Content-Type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
       throw new ApiError(415, 'send the request body as JSON (Content-Type: application/json)');

@@ -196,10 +196,10 @@ describe('every write-key change is audited', () => {
     expect(rows.map((r) => r.resource_id)).toEqual(['3', '3', '3', '4']);
     expect(JSON.parse(rows[1]!.before!).label).toBe('ci');
     expect(JSON.parse(rows[1]!.after!).label).toBe('ci-2');
-    expect(JSON.parse(rows[2]!.after!)).toMatchObject({
-      revoked: { id: 3, status: 'revoked', replaced_by: 4 },
-      replacement: { id: 4, status: 'active' },
-    });
+    // rotation: the old key before and after (revoked, replaced by the new one), the replacement named
+    expect(JSON.parse(rows[2]!.before!)).toMatchObject({ id: 3, status: 'active', replaced_by: null });
+    expect(JSON.parse(rows[2]!.after!)).toMatchObject({ id: 3, status: 'revoked', replaced_by: 4 });
+    expect(rows[2]!.reason).toMatch(/^replaced by write key 4 \(wk_/);
     expect(JSON.parse(rows[3]!.after!)).toMatchObject({ id: 4, status: 'revoked' });
     expect(keys).toHaveLength(2);
     const text = JSON.stringify(rows);

@@ -1,9 +1,15 @@
 import { render } from '@testing-library/react';
+import { signInAs } from '../../mocks/access.ts';
 import { server } from '../../mocks/node.ts';
+import type { Role } from '../../server/auth/permissions.ts';
 import { App } from '../../web/App.tsx';
 
-/** renders the whole console at a hash route, e.g. `#/events/3/show` */
-export function renderApp(hash = '#/') {
+/**
+ * renders the whole console at a hash route, e.g. `#/events/3/show`, signed in as a mock user with the role
+ * `as` (a data analyst, who reads everything, unless told otherwise), or signed out when `as` is null
+ */
+export function renderApp(hash = '#/', { as = 'data_analyst' }: { as?: Role | null } = {}) {
+  if (as) signInAs(as);
   window.location.hash = hash;
   return render(<App />);
 }

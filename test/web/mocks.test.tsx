@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { MOCK_PASSWORD, signInAs, signOut } from '../../mocks/access.ts';
 import { emptyDb, generateDb, liveTraffic, recordEvent } from '../../mocks/data.ts';
 import { createHandlers } from '../../mocks/handlers.ts';
 import { server } from '../../mocks/node.ts';
+import { auditRecordSchema } from '../../server/audit/schemas.ts';
+import { permissionsOf } from '../../server/auth/permissions.ts';
+import { meSchema, permissionRowSchema } from '../../server/auth/schemas.ts';
 import {
   completenessEventSchema,
   completenessFieldSchema,
@@ -10,6 +14,8 @@ import {
 import { storedEventSchema } from '../../server/events/schemas.ts';
 import { errorBodySchema } from '../../server/http/schemas.ts';
 import { enumSchema, planEventSchema } from '../../server/plan/schemas.ts';
+import { userSchema } from '../../server/users/schemas.ts';
+import { writeKeySchema } from '../../server/write-keys/schemas.ts';
 import { utc8Today } from '../../web/completeness/days.ts';
 import { at } from './helpers.tsx';
 
@@ -27,6 +33,10 @@ const list = (resource: string, params: Record<string, unknown> = {}) =>
   );
 
 describe('mock API', () => {
+  beforeEach(() => {
+    signInAs('data_analyst');
+  });
+
   it.each(RESOURCES)(
     'answers GET /api/%s with records that match the server schema',
     async (resource, schema) => {
@@ -151,5 +161,85 @@ describe('mock API', () => {
     const data = value.match(/^data:(.*)$/m)?.[1] ?? '';
     const push = completenessPushSchema.parse(JSON.parse(data));
     expect(push.events).toHaveLength(1);
+  });
+});
+
+describe('mock API access control', () => {
+  const ACCESS_RESOURCES = [
+    ['users', userSchema],
+    ['write-keys', writeKeySchema],
+    ['audit', auditRecordSchema],
+    ['permissions', permissionRowSchema],
+  ] as const;
+
+  it.each(ACCESS_RESOURCES)(
+    'answers GET /api/%s to an admin with records of the server schema',
+    async (resource, schema) => {
+      signInAs('admin');
+      const response = await list(resource, { range: [0, 9] });
+      expect(response.status).toBe(200);
+      expect(z.array(schema).parse(await response.json()).length).toBeGreaterThan(0);
+    },
+  );
+
+  it('answers 401 without a session and 403 without the permission, auditing the refusal', async () => {
+    const db = emptyDb();
+    server.use(...createHandlers(db));
+    signOut();
+    expect((await list('events')).status).toBe(401);
+    expect((await fetch('/api/auth/me')).status).toBe(401);
+
+    signInAs('engineer');
+    const refused = await list('audit');
+    expect(refused.status).toBe(403);
+    expect(errorBodySchema.parse(await refused.json()).message).toBe(
+      'your role may not do this (needs audit:read)',
+    );
+    expect(db.audit.at(-1)).toMatchObject({ action: 'access.denied', actor: 'engineer', outcome: 'denied' });
+    const me = meSchema.parse(await (await fetch('/api/auth/me')).json());
+    expect(me.permissions).toEqual(permissionsOf(['engineer']));
+  });
+
+  it('signs in with the mock password, throttles repeated failures, and signs out', async () => {
+    signOut();
+    const login = (password: string) =>
+      fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'analyst', password }),
+      });
+    const ok = await login(MOCK_PASSWORD);
+    expect(ok.status).toBe(200);
+    expect(meSchema.parse(await ok.json())).toMatchObject({ username: 'analyst', roles: ['data_analyst'] });
+    expect((await fetch('/api/auth/me')).status).toBe(200);
+
+    const out = await fetch('/api/auth/logout', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(out.status).toBe(204);
+    expect((await fetch('/api/auth/me')).status).toBe(401);
+
+    for (let i = 0; i < 5; i++) expect((await login('wrong')).status).toBe(401);
+    const throttled = await login(MOCK_PASSWORD);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('Retry-After')).toBe('900');
+  });
+
+  it('takes mutations only as JSON, and validates them with the server schemas', async () => {
+    server.use(...createHandlers(emptyDb()));
+    signInAs('admin');
+    const rotate = await fetch('/api/write-keys/1/rotate', { method: 'POST' });
+    expect(rotate.status).toBe(415);
+    const created = await fetch('/api/users', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'x', display_name: '', roles: [], password: 'short' }),
+    });
+    expect(created.status).toBe(400);
+    expect(Object.keys(errorBodySchema.parse(await created.json()).errors ?? {})).toEqual(
+      expect.arrayContaining(['username', 'display_name', 'roles', 'password']),
+    );
   });
 });

@@ -1,6 +1,7 @@
 // first: the mock server's sse() handler needs EventSource when it is built
 import './polyfills.ts';
 import '@testing-library/jest-dom/vitest';
+import { signOut } from '../../mocks/access.ts';
 import { server } from '../../mocks/node.ts';
 import { FakeEventSource } from './fakeEventSource.ts';
 
@@ -9,6 +10,8 @@ afterEach(() => {
   server.resetHandlers();
   server.events.removeAllListeners();
   FakeEventSource.instances = [];
+  // the mock browser's session, like its cookie jar, does not carry over to the next test
+  signOut();
   // react-admin keeps list parameters and the locale in localStorage, and routes in the hash
   localStorage.clear();
   window.location.hash = '';

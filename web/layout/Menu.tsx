@@ -1,11 +1,21 @@
 import InsightsIcon from '@mui/icons-material/Insights';
-import { Menu as RaMenu } from 'react-admin';
+import { CanAccess, Menu as RaMenu } from 'react-admin';
 
+/** the resources of the menu, in order; each item is `menu-<resource>` for end-to-end tests */
+const RESOURCES = ['events', 'tracking-plan', 'enums', 'users', 'write-keys', 'audit', 'permissions'];
+
+/** each item shows only when the signed-in user may use it (ResourceItem asks canAccess for `list`) */
 export const Menu = () => (
   <RaMenu>
-    <RaMenu.DashboardItem primaryText="completeness.menu" leftIcon={<InsightsIcon />} />
-    <RaMenu.ResourceItem name="events" />
-    <RaMenu.ResourceItem name="tracking-plan" />
-    <RaMenu.ResourceItem name="enums" />
+    <CanAccess resource="dashboard" action="list" error={null}>
+      <RaMenu.DashboardItem
+        primaryText="completeness.menu"
+        leftIcon={<InsightsIcon />}
+        data-testid="menu-dashboard"
+      />
+    </CanAccess>
+    {RESOURCES.map((name) => (
+      <RaMenu.ResourceItem key={name} name={name} data-testid={`menu-${name}`} />
+    ))}
   </RaMenu>
 );
