@@ -17,13 +17,16 @@ import { eventRoutes } from './events/routes.ts';
 import type { RouteDeps } from './http/deps.ts';
 import type { AppEnv } from './http/env.ts';
 import { ApiError, onError } from './http/errors.ts';
-import { makePseudonymizer } from './ingest/pseudonymize.ts';
+import { makePseudonymizer, makeReviewerPseudonym } from './ingest/pseudonymize.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { createEventStore } from './ingest/store.ts';
+import { createDecider } from './licenses/decide.ts';
+import { licenseCheckRoutes, licenseRoutes } from './licenses/routes.ts';
+import { DEFAULT_SLA, openApplications, type SlaPolicy } from './licenses/store.ts';
 import { planRoutes } from './plan/routes.ts';
 import { PlanCache } from './plan/snapshot.ts';
 import { userRoutes } from './users/routes.ts';
-import { writeKeyRoutes } from './write-keys/routes.ts';
+import { credentialRoutes } from './write-keys/routes.ts';
 
 export interface AppDeps {
   db: DB;
@@ -41,6 +44,8 @@ export interface AppDeps {
   secureCookies?: boolean;
   /** the console's public origin (e.g. https://console.example.com), when a proxy changes the Host header */
   publicOrigin?: string;
+  /** SLA targets of pending licence applications (4 h fast track, 24 h standard by default) */
+  sla?: SlaPolicy;
 }
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 30 * 60_000, maxMs: 12 * 3600_000 };
@@ -51,9 +56,23 @@ export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? (() => new Date());
   const plan = new PlanCache(db);
   const hub = new CompletenessHub((keys) => readChanged(db, keys), deps.streamIntervalMs ?? 1000);
-  const store = createEventStore(db, plan, makePseudonymizer(deps.piiKey), clock, (keys) =>
-    hub.changed(keys),
+  const store = createEventStore(
+    db,
+    plan,
+    makePseudonymizer(deps.piiKey),
+    clock,
+    (keys) => hub.changed(keys),
+    openApplications(db),
   );
+  const sla = deps.sla ?? DEFAULT_SLA;
+  const decide = createDecider({
+    db,
+    clock,
+    plan,
+    store,
+    sla,
+    reviewerId: makeReviewerPseudonym(deps.piiKey),
+  });
 
   const sessions = createSessionStore(db, deps.sessions ?? DEFAULT_SESSION_POLICY);
   const cookies = { secure: deps.secureCookies ?? false };
@@ -70,8 +89,10 @@ export function createApp(deps: AppDeps) {
     .route('/', eventRoutes(routeDeps, plan))
     .route('/', planRoutes(routeDeps))
     .route('/', userRoutes({ ...routeDeps, sessions, passwordCost }))
-    .route('/', writeKeyRoutes(routeDeps))
-    .route('/', auditRoutes({ ...routeDeps, sensitiveNames }));
+    .route('/', credentialRoutes(routeDeps, 'write_key'))
+    .route('/', credentialRoutes(routeDeps, 'service_token'))
+    .route('/', auditRoutes({ ...routeDeps, sensitiveNames }))
+    .route('/', licenseRoutes({ ...routeDeps, plan, decide, sla }));
 
   const app = new Hono()
     .use(requestId())
@@ -93,6 +114,7 @@ export function createApp(deps: AppDeps) {
       return c.json({ status: 'ok' });
     })
     .route('/', ingestRoutes(db, store))
+    .route('/', licenseCheckRoutes(db, clock))
     .route('/api', api);
 
   app.all('/api/*', () => {
@@ -107,7 +129,7 @@ export function createApp(deps: AppDeps) {
   app.onError(onError);
   app.notFound((c) => c.json({ message: 'not found' }, 404));
 
-  return { app, hub, store, plan, sessions };
+  return { app, hub, store, plan, sessions, decide };
 }
 
 export type ConsoleApp = ReturnType<typeof createApp>;

@@ -6,7 +6,7 @@ import { DEMO_WRITE_KEYS } from '../db/demo.ts';
 import { openDatabase } from '../db/open.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { DEMO_USERS, isDemoSeeded, seedDemo, seedUsers, startSimulator } from './demo.ts';
+import { DEMO_SERVICE_TOKEN, DEMO_USERS, isDemoSeeded, seedDemo, seedUsers, startSimulator } from './demo.ts';
 import { countUsers } from './users/store.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,7 +20,7 @@ async function main() {
     );
   }
   const webRoot = join(root, 'dist', 'web');
-  const { app, hub, store } = createApp({
+  const { app, hub, store, decide } = createApp({
     db,
     piiKey: config.piiKey,
     webRoot: existsSync(join(webRoot, 'index.html')) ? webRoot : undefined,
@@ -31,8 +31,11 @@ async function main() {
   if (config.demo) {
     if (await seedUsers(db, DEMO_USERS, config.demoPassword, new Date()))
       console.log(`demo: created ${DEMO_USERS.length} users`);
-    const seeded = seedDemo(db, store, new Date());
-    if (seeded) console.log(`demo: seeded ${seeded.events} events of synthetic traffic`);
+    const seeded = seedDemo(db, store, decide, new Date());
+    if (seeded)
+      console.log(
+        `demo: seeded ${seeded.events} events of synthetic traffic and ${seeded.decisions} licence decisions`,
+      );
   } else if (countUsers(db) === 0) {
     if (!config.firstAdmin) {
       throw new ConfigError(
@@ -62,6 +65,7 @@ async function main() {
       console.log('demo write keys (Authorization: Bearer <key>):');
       for (const [source, key] of Object.entries(DEMO_WRITE_KEYS))
         console.log(`  ${source.padEnd(24)} ${key}`);
+      console.log(`demo service token (GET /api/licenses/check): ${DEMO_SERVICE_TOKEN}`);
     }
     if (config.simulator) console.log('live simulator: on (CONSOLE_SIMULATOR=0 turns it off)');
   });

@@ -40,6 +40,10 @@ export const PERMISSIONS = {
   'write-keys:write': ['admin'],
   'audit:read': AUDITORS,
   'audit:export': AUDITORS,
+  'licenses:read': ['compliance_reviewer', 'ops', 'product_planner', 'data_analyst'],
+  'licenses:decide': ['compliance_reviewer'],
+  'service-tokens:read': ['admin'],
+  'service-tokens:write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

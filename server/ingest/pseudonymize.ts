@@ -11,3 +11,9 @@ export function makePseudonymizer(key: string): Pseudonymize {
   return (raw: string) =>
     `pii_${createHmac('sha256', key).update(pseudonymInput(raw)).digest('hex').slice(0, 32)}`;
 }
+
+/** a reviewer's pseudonymous id (approver_id in license_approved): a keyed hash of the username */
+export function makeReviewerPseudonym(key: string): (username: string) => string {
+  return (username: string) =>
+    createHmac('sha256', key).update(`reviewer:${username}`).digest('hex').slice(0, 32);
+}

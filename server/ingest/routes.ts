@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { DB } from '../../db/open.ts';
 import { ApiError, invalid } from '../http/errors.ts';
-import { hashWriteKey } from '../write-keys/keys.ts';
+import { credentialSource } from '../write-keys/keys.ts';
 import {
   type EventEnvelope,
   eventEnvelopeSchema,
@@ -113,10 +113,6 @@ export function fromSegment(m: SegmentMessage): IncomingEvent {
 }
 
 export function ingestRoutes(db: DB, store: EventStore) {
-  const sourceOf = db
-    .prepare('SELECT source FROM landing_phase1_write_keys WHERE key_hash = ? AND revoked_at IS NULL')
-    .pluck();
-
   const authenticate = (c: Context, scheme: 'Bearer' | 'Basic'): string => {
     const header = c.req.header('Authorization') ?? '';
     let key = '';
@@ -125,7 +121,7 @@ export function ingestRoutes(db: DB, store: EventStore) {
       const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
       key = decoded.split(':')[0] ?? '';
     }
-    const source = key ? (sourceOf.get(hashWriteKey(key)) as string | undefined) : undefined;
+    const source = key ? credentialSource(db, 'write_key', key) : undefined;
     if (!source) {
       c.header('WWW-Authenticate', scheme === 'Bearer' ? 'Bearer realm="ingest"' : 'Basic realm="ingest"');
       throw new ApiError(

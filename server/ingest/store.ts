@@ -55,6 +55,17 @@ interface FieldCounts {
 
 export type ChangeListener = (dayEventKeys: Set<string>) => void;
 
+/** a newly stored event, as capabilities that build on events see it (inside the storing transaction) */
+export interface StoredEventInfo {
+  pk: number;
+  event_id: string;
+  event: string;
+  day: string;
+  occurred_at: string;
+  properties: Record<string, unknown>;
+}
+export type StoredListener = (e: StoredEventInfo) => void;
+
 /**
  * Stores a batch of events in one transaction: each validated, inserted once by event_id (a repeat is a
  * duplicate, counted and not stored), its violations indexed, and the completeness counters bumped in the
@@ -66,6 +77,8 @@ export function createEventStore(
   pseudonymize: Pseudonymize,
   clock: () => Date,
   onChange: ChangeListener,
+  /** runs for each newly stored event in the same transaction (e.g. a license_apply opens an application) */
+  onStored: StoredListener = () => {},
 ) {
   const insertEvent = db.prepare(
     `INSERT INTO landing_phase1_events (event_id, event, day, occurred_at, received_at, source, planned,
@@ -157,6 +170,14 @@ export function createEventStore(
       accepted++;
       const pk = info.lastInsertRowid;
       for (const viol of v.violations) insertViolation.run(pk, viol.field, viol.rule);
+      onStored({
+        pk: Number(pk),
+        event_id: e.event_id,
+        event: e.event,
+        day,
+        occurred_at: occurredAt,
+        properties: v.properties,
+      });
       ec.total++;
       if (v.violations.length === 0) ec.valid++;
       else ec.with_violations++;

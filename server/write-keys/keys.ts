@@ -1,6 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DB } from '../../db/open.ts';
 
+/** write keys authenticate ingestion; service tokens the platform's other calls (the licence check) */
+export type CredentialKind = 'write_key' | 'service_token';
+
+/** the source of a live credential of that kind, or undefined (unknown, revoked, or of the other kind) */
+export function credentialSource(db: DB, kind: CredentialKind, key: string): string | undefined {
+  return db
+    .prepare(
+      'SELECT source FROM landing_phase1_write_keys WHERE key_hash = ? AND kind = ? AND revoked_at IS NULL',
+    )
+    .pluck()
+    .get(hashWriteKey(key), kind) as string | undefined;
+}
+
 /** write keys are stored as SHA-256 hashes: high-entropy random tokens need no slow hash */
 export const hashWriteKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
@@ -10,14 +23,22 @@ export const hashWriteKey = (key: string) => createHash('sha256').update(key).di
  */
 export function createWriteKey(
   db: DB,
-  k: { source: string; label: string; createdAt: string; createdBy?: string | null; key?: string },
+  k: {
+    source: string;
+    label: string;
+    createdAt: string;
+    createdBy?: string | null;
+    key?: string;
+    kind?: CredentialKind;
+  },
 ): { id: number; key: string } {
-  const key = k.key ?? `wk_${randomBytes(24).toString('base64url')}`;
+  const kind = k.kind ?? 'write_key';
+  const key = k.key ?? `${kind === 'write_key' ? 'wk' : 'st'}_${randomBytes(24).toString('base64url')}`;
   const { lastInsertRowid } = db
     .prepare(
-      `INSERT INTO landing_phase1_write_keys (source, label, key_hash, key_prefix, created_at, created_by)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO landing_phase1_write_keys (kind, source, label, key_hash, key_prefix, created_at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(k.source, k.label, hashWriteKey(key), key.slice(0, 8), k.createdAt, k.createdBy ?? null);
+    .run(kind, k.source, k.label, hashWriteKey(key), key.slice(0, 8), k.createdAt, k.createdBy ?? null);
   return { id: Number(lastInsertRowid), key };
 }

@@ -100,6 +100,7 @@ describe('POST /api/auth/login', () => {
         'tracking-plan:read',
         'enums:read',
         'permissions:read',
+        'licenses:read',
       ],
     });
     expect((await me(`lc_session=${tokenOf(res)}`)).status).toBe(200);
@@ -153,6 +154,8 @@ describe('POST /api/auth/login', () => {
         'write-keys:write',
         'audit:read',
         'audit:export',
+        'service-tokens:read',
+        'service-tokens:write',
       ],
       compliance_reviewer: [
         'completeness:read',
@@ -163,6 +166,8 @@ describe('POST /api/auth/login', () => {
         'sensitive:read',
         'audit:read',
         'audit:export',
+        'licenses:read',
+        'licenses:decide',
       ],
       engineer: ['completeness:read', 'events:read', 'tracking-plan:read', 'enums:read', 'permissions:read'],
     } as const;

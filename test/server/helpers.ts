@@ -148,3 +148,24 @@ export function landingView(
     },
   };
 }
+
+/** a valid license_apply (each opens a licence application); override properties to change it */
+export function licenseApply(
+  id: string,
+  properties: Record<string, unknown> = {},
+  occurred_at = '2026-11-25T10:00:00+08:00',
+) {
+  return {
+    event: 'license_apply',
+    event_id: id,
+    occurred_at,
+    properties: {
+      template_id: 'tpl_001',
+      account_id: 'b7e2c9d0a1f2e3d4c5b6a7980123456789abcdef',
+      is_fast_track: false,
+      persona_tag: 'creator_studio',
+      policy_tag: 'A1',
+      ...properties,
+    },
+  };
+}

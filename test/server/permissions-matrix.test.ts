@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { recordAudit } from '../../server/audit/log.ts';
 import { PERMISSIONS, ROLES, type Role } from '../../server/auth/permissions.ts';
 import { createWriteKey } from '../../server/write-keys/keys.ts';
-import { KEYS, landingView, ORIGIN, TEST_PASSWORD, type TestApp, testApp } from './helpers.ts';
+import { KEYS, landingView, licenseApply, ORIGIN, TEST_PASSWORD, type TestApp, testApp } from './helpers.ts';
 
 /**
  * The permission matrix, walked route by route: every route the app registers × every role and no session.
@@ -24,17 +24,22 @@ const HOLDERS = {
   'write-keys:write': ['admin'],
   'audit:read': ['admin', 'compliance_reviewer', 'product_planner', 'data_analyst'],
   'audit:export': ['admin', 'compliance_reviewer', 'product_planner', 'data_analyst'],
+  'licenses:read': ['compliance_reviewer', 'ops', 'product_planner', 'data_analyst'],
+  'licenses:decide': ['compliance_reviewer'],
+  'service-tokens:read': ['admin'],
+  'service-tokens:write': ['admin'],
 } satisfies Record<string, Role[]>;
 type Permission = keyof typeof HOLDERS;
 
 /** what a route needs: a permission, any session, nothing, or an ingestion write key */
-type Access = Permission | 'signed-in' | 'public' | 'write-key';
+type Access = Permission | 'signed-in' | 'public' | 'write-key' | 'service-token';
 
 /** every route of the app → what it needs */
 const ROUTES: Record<string, Access> = {
   'POST /api/events': 'write-key',
   'POST /v1/batch': 'write-key',
   'POST /v1/track': 'write-key',
+  'GET /api/licenses/check': 'service-token',
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': 'public',
   'GET /api/auth/me': 'signed-in',
@@ -64,6 +69,18 @@ const ROUTES: Record<string, Access> = {
   'GET /api/audit/verify': 'audit:read',
   'GET /api/audit/export': 'audit:export',
   'GET /api/audit/:id': 'audit:read',
+  'GET /api/licenses': 'licenses:read',
+  'GET /api/licenses/:id': 'licenses:read',
+  'POST /api/licenses/:id/approve': 'licenses:decide',
+  'POST /api/licenses/:id/reject': 'licenses:decide',
+  'POST /api/licenses/:id/revoke': 'licenses:decide',
+  'POST /api/licenses/bulk': 'licenses:decide',
+  'GET /api/service-tokens': 'service-tokens:read',
+  'GET /api/service-tokens/:id': 'service-tokens:read',
+  'POST /api/service-tokens': 'service-tokens:write',
+  'PUT /api/service-tokens/:id': 'service-tokens:write',
+  'POST /api/service-tokens/:id/rotate': 'service-tokens:write',
+  'POST /api/service-tokens/:id/revoke': 'service-tokens:write',
 };
 
 type Who = Role | 'no session';
@@ -71,7 +88,7 @@ const WHO: Who[] = ['no session', ...ROLES];
 
 /** the outcome a caller should see: '2xx' when allowed with a valid request */
 function expectedOutcome(access: Access, who: Who): string {
-  if (access === 'write-key') return '401'; // no write key sent, whatever the cookie
+  if (access === 'write-key' || access === 'service-token') return '401'; // no key or token sent, whatever the cookie
   if (access === 'public') return '2xx';
   if (who === 'no session') return '401';
   if (access === 'signed-in') return '2xx';
@@ -123,6 +140,42 @@ it('every route × every role and no session: 401 without a session, 403 (audite
     relabel: createWriteKey(t.db, { source: 'frontend-build', label: 'relabel me', createdAt: at }).id,
     rotate: createWriteKey(t.db, { source: 'frontend-build', label: 'rotate me', createdAt: at }).id,
     revoke: createWriteKey(t.db, { source: 'frontend-build', label: 'revoke me', createdAt: at }).id,
+  };
+  const token = (label: string) =>
+    createWriteKey(t.db, { kind: 'service_token', source: 'platform-integration', label, createdAt: at }).id;
+  const tokens = { relabel: token('relabel me'), rotate: token('rotate me'), revoke: token('revoke me') };
+  /** a fresh pending application (from a stored license_apply), and a fresh approved licence */
+  const application = () => {
+    const eventId = `apply-${++n}`;
+    t.store.ingest([licenseApply(eventId)], 'platform-integration');
+    return t.db
+      .prepare('SELECT id FROM landing_phase1_licenses WHERE source_event_id = ?')
+      .pluck()
+      .get(eventId) as number;
+  };
+  const reviewer = {
+    user: {
+      id: 0,
+      username: 'setup',
+      display_name: 'setup',
+      roles: ['compliance_reviewer' as const],
+      team: null,
+    },
+  };
+  const approved = () => {
+    const id = application();
+    t.decide(
+      id,
+      1,
+      { action: 'approve', terms: { effective_at: at, expiry_type: 'permanent' } },
+      { ...reviewer, audit: { actor: { id: null, username: 'setup' } } },
+    );
+    return id;
+  };
+  const rejection = {
+    reason_code: 'material_incomplete',
+    policy_tag: 'A1',
+    action_required: 'resubmit_material',
   };
   const auditId = recordAudit(
     t.db,
@@ -187,6 +240,43 @@ it('every route × every role and no session: 401 without a session, 403 (audite
     'GET /api/audit/verify': () => ({ path: '/api/audit/verify' }),
     'GET /api/audit/export': () => ({ path: '/api/audit/export' }),
     'GET /api/audit/:id': () => ({ path: `/api/audit/${auditId}` }),
+    'GET /api/licenses/check': () => ({ path: '/api/licenses/check?account_id=a&template_id=b' }),
+    'GET /api/licenses': () => ({ path: '/api/licenses' }),
+    'GET /api/licenses/:id': () => ({ path: `/api/licenses/${application()}` }),
+    'POST /api/licenses/:id/approve': () => ({
+      path: `/api/licenses/${application()}/approve`,
+      body: { effective_at: at, expiry_type: 'permanent', version: 1 },
+    }),
+    'POST /api/licenses/:id/reject': () => ({
+      path: `/api/licenses/${application()}/reject`,
+      body: { ...rejection, version: 1 },
+    }),
+    'POST /api/licenses/:id/revoke': () => ({
+      path: `/api/licenses/${approved()}/revoke`,
+      body: { ...rejection, note: 'revoked in the matrix test', version: 2 },
+    }),
+    'POST /api/licenses/bulk': () => ({
+      path: '/api/licenses/bulk',
+      body: { action: 'reject', items: [{ id: application(), version: 1 }], decision: rejection },
+    }),
+    'GET /api/service-tokens': () => ({ path: '/api/service-tokens' }),
+    'GET /api/service-tokens/:id': () => ({ path: `/api/service-tokens/${tokens.relabel}` }),
+    'POST /api/service-tokens': () => ({
+      path: '/api/service-tokens',
+      body: { source: 'platform-integration', label: `matrix ${++n}` },
+    }),
+    'PUT /api/service-tokens/:id': () => ({
+      path: `/api/service-tokens/${tokens.relabel}`,
+      body: { label: `l ${++n}` },
+    }),
+    'POST /api/service-tokens/:id/rotate': () => ({
+      path: `/api/service-tokens/${tokens.rotate}/rotate`,
+      body: {},
+    }),
+    'POST /api/service-tokens/:id/revoke': () => ({
+      path: `/api/service-tokens/${tokens.revoke}/revoke`,
+      body: {},
+    }),
   };
   expect(Object.keys(requestFor).sort()).toEqual(Object.keys(ROUTES).sort());
 

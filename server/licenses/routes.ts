@@ -1,0 +1,214 @@
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import type { DB } from '../../db/open.ts';
+import { maskDeep } from '../auth/masking.ts';
+import { auditContext } from '../auth/middleware.ts';
+import { can } from '../auth/permissions.ts';
+import { idParam, parseBody } from '../http/body.ts';
+import type { RouteDeps } from '../http/deps.ts';
+import { buildWhere, listResponse, parseListQuery, whereSql } from '../http/dialect.ts';
+import type { AppEnv, SessionUser } from '../http/env.ts';
+import { ApiError, invalid } from '../http/errors.ts';
+import type { PlanCache } from '../plan/snapshot.ts';
+import { credentialSource } from '../write-keys/keys.ts';
+import type { Decide, DecisionInput } from './decide.ts';
+import { licenceAllows } from './lifecycle.ts';
+import {
+  approveSchema,
+  bulkSchema,
+  type LicenseCheck,
+  type LicenseRecord,
+  rejectSchema,
+  revokeSchema,
+} from './schemas.ts';
+import { getLicenseRow, type LicenseRow, licenseIdOf, type SlaPolicy, toLicense } from './store.ts';
+
+const SORTABLE = ['queue', 'applied_at', 'id', 'status', 'decided_at'] as const;
+/** pending first, fast track first within pending, oldest first */
+const QUEUE_ORDER =
+  "(status = 'pending') DESC, (status = 'pending' AND is_fast_track = 1) DESC, applied_at ASC, id ASC";
+
+/** the version a decision is made on: the If-Match header or the body's `version` */
+function versionOf(c: Context, body: { version?: number | undefined }): number | undefined {
+  const header = c.req.header('If-Match');
+  if (header !== undefined) {
+    const v = Number(header.replace(/^W\//, '').replace(/"/g, ''));
+    if (!Number.isSafeInteger(v) || v < 1)
+      throw new ApiError(400, 'If-Match must be the version you read', {
+        version: 'If-Match is not a version',
+      });
+    return v;
+  }
+  return body.version;
+}
+
+export function licenseRoutes(deps: RouteDeps & { plan: PlanCache; decide: Decide; sla: SlaPolicy }) {
+  const { db, clock, requires, plan, decide, sla } = deps;
+
+  const present = (user: SessionUser) => {
+    const clear = can(user.roles, 'sensitive:read');
+    return (l: LicenseRecord): LicenseRecord =>
+      clear ? l : (maskDeep(l, plan.sensitiveNames()) as LicenseRecord);
+  };
+  const where = (filter: Record<string, unknown>, now: Date) => {
+    const { sla_breached: breached, q, ...rest } = filter;
+    const { clauses, params } = buildWhere(rest, {
+      id: { sql: 'id', type: 'number' },
+      status: { sql: 'status', type: 'text' },
+      persona_tag: { sql: 'persona_tag', type: 'text' },
+      policy_tag: { sql: 'policy_tag', type: 'text' },
+      is_fast_track: { sql: 'is_fast_track', type: 'boolean' },
+      template_id: { sql: 'template_id', type: 'text' },
+      account_id: { sql: 'account_id', type: 'text' },
+      day: { sql: 'day', type: 'text' },
+      applied_at: { sql: 'applied_at', type: 'text' },
+    });
+    if (breached !== undefined && breached !== '') {
+      const fast = new Date(now.getTime() - sla.fastTrackHours * 3600_000).toISOString();
+      const standard = new Date(now.getTime() - sla.standardHours * 3600_000).toISOString();
+      const cond = "(status = 'pending' AND applied_at < CASE WHEN is_fast_track = 1 THEN ? ELSE ? END)";
+      clauses.push(breached === true || breached === 'true' ? cond : `NOT ${cond}`);
+      params.push(fast, standard);
+    }
+    if (typeof q === 'string' && q.trim()) {
+      const s = q.trim();
+      const byId = /^lic_(\d+)$/.exec(s);
+      clauses.push(byId ? 'id = ?' : '(template_id >= ? AND template_id < ?)');
+      params.push(...(byId ? [Number(byId[1])] : [s, `${s}\uffff`]));
+    }
+    return { sql: whereSql(clauses), params };
+  };
+
+  const decision = (action: 'approve' | 'reject' | 'revoke') => async (c: Context<AppEnv>) => {
+    const id = idParam(c);
+    const user = c.var.user!;
+    let input: DecisionInput;
+    let version: number | undefined;
+    if (action === 'approve') {
+      const terms = await parseBody(c, approveSchema, 'approval');
+      input = { action, terms };
+      version = versionOf(c, terms);
+    } else {
+      const terms = await parseBody(
+        c,
+        action === 'reject' ? rejectSchema : revokeSchema,
+        action === 'reject' ? 'rejection' : 'revocation',
+      );
+      input = { action, terms };
+      version = versionOf(c, terms);
+    }
+    const license = decide(id, version, input, { user, audit: auditContext(c) });
+    return c.json(present(user)(license));
+  };
+
+  return new Hono<AppEnv>()
+    .get('/licenses', requires('licenses:read'), (c) => {
+      const q = parseListQuery(c, { sortable: SORTABLE, defaultSort: ['queue', 'ASC'] });
+      const now = clock();
+      const w = where(q.filter, now);
+      const order =
+        q.sort.field === 'queue' ? QUEUE_ORDER : `${q.sort.field} ${q.sort.order}, id ${q.sort.order}`;
+      const total = db
+        .prepare(`SELECT count(*) FROM landing_phase1_licenses ${w.sql}`)
+        .pluck()
+        .get(...w.params) as number;
+      const rows = db
+        .prepare(`SELECT * FROM landing_phase1_licenses ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .all(...w.params, q.limit, q.offset) as LicenseRow[];
+      return listResponse(
+        c,
+        'licenses',
+        rows.map((r) => present(c.var.user!)(toLicense(r, sla, now))),
+        q.offset,
+        total,
+      );
+    })
+    .get('/licenses/:id', requires('licenses:read'), (c) => {
+      const id = idParam(c);
+      const row = getLicenseRow(db, id);
+      if (!row) throw new ApiError(404, `no licence application ${id}`);
+      return c.json(present(c.var.user!)(toLicense(row, sla, clock())));
+    })
+    .post('/licenses/:id/approve', requires('licenses:decide'), decision('approve'))
+    .post('/licenses/:id/reject', requires('licenses:decide'), decision('reject'))
+    .post('/licenses/:id/revoke', requires('licenses:decide'), decision('revoke'))
+    .post('/licenses/bulk', requires('licenses:decide'), async (c) => {
+      const body = await parseBody(c, bulkSchema, 'bulk decision');
+      const user = c.var.user!;
+      const audit = auditContext(c);
+      const results = body.items.map(({ id, version }) => {
+        try {
+          const input: DecisionInput =
+            body.action === 'approve'
+              ? { action: 'approve', terms: body.decision }
+              : { action: 'reject', terms: body.decision };
+          return {
+            id,
+            ok: true,
+            status: 200,
+            license: present(user)(decide(id, version, input, { user, audit })),
+          };
+        } catch (e) {
+          if (!(e instanceof ApiError)) throw e;
+          return { id, ok: false, status: e.status, message: e.message };
+        }
+      });
+      return c.json({ results });
+    });
+}
+
+const checkQuerySchema = z.object({
+  account_id: z.string({ error: 'is required' }).min(1, 'is required'),
+  template_id: z.string({ error: 'is required' }).min(1, 'is required'),
+});
+
+/**
+ * The platform's licence check, `Authorization: Bearer <service token>` (not a session): is this account
+ * licensed for this template now, until when, how many runs left. One indexed lookup for the licence, one
+ * index range for the runs used.
+ */
+export function licenseCheckRoutes(db: DB, clock: () => Date) {
+  const latest = db.prepare(
+    `SELECT * FROM landing_phase1_licenses WHERE account_id = ? AND template_id = ?
+     ORDER BY (status = 'approved') DESC, id DESC LIMIT 1`,
+  );
+  // the expressions and WHERE match the partial index landing_phase1_events_task_runs
+  const runs = db
+    .prepare(
+      `SELECT count(*) FROM landing_phase1_events WHERE event = 'task_start'
+         AND json_extract(properties, '$.account_id') = ? AND json_extract(properties, '$.template_id') = ?
+         AND occurred_at >= ?`,
+    )
+    .pluck();
+  return new Hono().get('/api/licenses/check', (c) => {
+    const header = c.req.header('Authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token || !credentialSource(db, 'service_token', token)) {
+      c.header('WWW-Authenticate', 'Bearer realm="service"');
+      throw new ApiError(
+        401,
+        token
+          ? 'unknown or revoked service token'
+          : 'missing service token: send Authorization: Bearer <service token>',
+      );
+    }
+    const parsed = checkQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) throw invalid(parsed.error, 'licence check');
+    const { account_id, template_id } = parsed.data;
+    const l = latest.get(account_id, template_id) as LicenseRow | undefined;
+    const runsUsed = l?.effective_at ? (runs.get(account_id, template_id, l.effective_at) as number) : 0;
+    const answer: LicenseCheck = {
+      licensed: l ? licenceAllows(l, runsUsed, clock()) : false,
+      license_id: l ? licenseIdOf(l.id) : null,
+      status: l?.status ?? null,
+      expiry_type: l?.expiry_type ?? null,
+      effective_at: l?.effective_at ?? null,
+      expires_at: l?.expires_at ?? null,
+      runs_used: runsUsed,
+      runs_left:
+        l?.max_runs === null || l?.max_runs === undefined ? null : Math.max(0, l.max_runs - runsUsed),
+      policy_tag: l?.policy_tag ?? null,
+    };
+    return c.json(answer);
+  });
+}
