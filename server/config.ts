@@ -30,6 +30,8 @@ const envSchema = z.object({
     .url({ error: 'must be an origin such as https://console.example.com' })
     .transform((u) => new URL(u).origin)
     .optional(),
+  CONSOLE_SLA_FAST_TRACK_HOURS: z.coerce.number().positive().max(24 * 30).default(4),
+  CONSOLE_SLA_STANDARD_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   CONSOLE_ADMIN_USERNAME: z.string().min(2).optional(),
   CONSOLE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });
@@ -48,6 +50,8 @@ export interface Config {
   /** Secure, __Host- prefixed session cookies: always in production */
   secureCookies: boolean;
   publicOrigin: string | undefined;
+  /** SLA targets of pending licence applications, in hours */
+  sla: { fastTrackHours: number; standardHours: number };
   /** the first admin, created in production when there is no user yet */
   firstAdmin: { username: string; password: string } | undefined;
 }
@@ -75,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionMaxMs: e.CONSOLE_SESSION_MAX_HOURS * 3600_000,
     secureCookies: e.NODE_ENV === 'production',
     publicOrigin: e.CONSOLE_PUBLIC_ORIGIN,
+    sla: { fastTrackHours: e.CONSOLE_SLA_FAST_TRACK_HOURS, standardHours: e.CONSOLE_SLA_STANDARD_HOURS },
     firstAdmin:
       e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD
         ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD }

@@ -27,6 +27,7 @@ async function main() {
     sessions: { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
     secureCookies: config.secureCookies,
     publicOrigin: config.publicOrigin,
+    sla: config.sla,
   });
   if (config.demo) {
     if (await seedUsers(db, DEMO_USERS, config.demoPassword, new Date()))

@@ -31,6 +31,7 @@ describe('loadConfig defaults', () => {
       sessionMaxMs: 12 * 3600_000,
       secureCookies: false,
       publicOrigin: undefined,
+      sla: { fastTrackHours: 4, standardHours: 24 },
       firstAdmin: undefined,
     });
   });
@@ -49,6 +50,8 @@ describe('loadConfig defaults', () => {
         CONSOLE_SESSION_IDLE_MINUTES: '15',
         CONSOLE_SESSION_MAX_HOURS: '8',
         CONSOLE_PUBLIC_ORIGIN: 'https://console.example.com/',
+        CONSOLE_SLA_FAST_TRACK_HOURS: '2',
+        CONSOLE_SLA_STANDARD_HOURS: '48',
         CONSOLE_ADMIN_USERNAME: 'root',
         CONSOLE_ADMIN_PASSWORD: 'a-long-admin-password',
       }),
@@ -65,6 +68,7 @@ describe('loadConfig defaults', () => {
       sessionMaxMs: 8 * 3600_000,
       secureCookies: false,
       publicOrigin: 'https://console.example.com',
+      sla: { fastTrackHours: 2, standardHours: 48 },
       firstAdmin: { username: 'root', password: 'a-long-admin-password' },
     });
   });
