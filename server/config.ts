@@ -30,8 +30,16 @@ const envSchema = z.object({
     .url({ error: 'must be an origin such as https://console.example.com' })
     .transform((u) => new URL(u).origin)
     .optional(),
-  CONSOLE_SLA_FAST_TRACK_HOURS: z.coerce.number().positive().max(24 * 30).default(4),
-  CONSOLE_SLA_STANDARD_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  CONSOLE_SLA_FAST_TRACK_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(4),
+  CONSOLE_SLA_STANDARD_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
   CONSOLE_ADMIN_USERNAME: z.string().min(2).optional(),
   CONSOLE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });

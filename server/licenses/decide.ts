@@ -18,6 +18,8 @@ export interface DecisionContext {
   audit: Pick<AuditEntry, 'actor' | 'request_id' | 'ip'>;
 }
 
+const PAST: Record<LicenseAction, string> = { approve: 'approved', reject: 'rejected', revoke: 'revoked' };
+
 /** the source the console's own events are stored under */
 export const CONSOLE_SOURCE = 'console';
 
@@ -147,7 +149,10 @@ export function createDecider(deps: {
       }
       const next = transition(before.status, input.action);
       if (!next)
-        throw new ApiError(409, `${name} is ${before.status}${decidedBy}; it cannot be ${input.action}d`);
+        throw new ApiError(
+          409,
+          `${name} is ${before.status}${decidedBy}; it cannot be ${PAST[input.action]}`,
+        );
 
       const reviewer = ctx.user.username;
       const t = input.terms;
