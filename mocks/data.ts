@@ -11,13 +11,15 @@ import { validateEvent } from '../server/ingest/validate.ts';
 import type { EnumRecord, PlanEventRecord, Rule } from '../server/plan/schemas.ts';
 import { type PlanSnapshot, snapshotOf } from '../server/plan/snapshot.ts';
 import { type AccessData, fnvHex, seedAccess } from './access.ts';
+import { generateLicenses, openApplication, type StoredLicense } from './licenses.ts';
 
 /**
  * The mock API's data: the tracking plan and enums from db/plan.ts, stored events, and the completeness
  * counters derived from those events exactly as the server keeps them (one row per UTC+8 day × event and
  * per day × event × field), so the dashboard's numbers and the events list always agree. Events come from
  * the demo generator (db/demo.ts) and are judged by the server's own validateEvent, so a mock violation is
- * always one the server would report. Users, write keys and the audit log come from access.ts.
+ * always one the server would report. Users, write keys and the audit log come from access.ts, licence
+ * applications (from the license_apply events) and their review from licenses.ts.
  */
 export interface MockDb extends AccessData {
   planEvents: PlanEventRecord[];
@@ -27,6 +29,8 @@ export interface MockDb extends AccessData {
   eventsById: Map<string, StoredEvent>;
   completenessEvents: Map<string, CompletenessEventRow>;
   completenessFields: Map<string, CompletenessFieldRow>;
+  /** licence applications, in id order */
+  licenses: StoredLicense[];
 }
 
 /** an event as the server stores it after validation, before it gets its id and counters */
@@ -107,6 +111,7 @@ export function emptyDb(): MockDb {
     eventsById: new Map(),
     completenessEvents: new Map(),
     completenessFields: new Map(),
+    licenses: [],
     ...seedAccess(),
   };
 }
@@ -168,6 +173,8 @@ export function recordEvent(db: MockDb, input: IngestedEvent): CompletenessPush 
   };
   db.events.push(stored);
   db.eventsById.set(stored.event_id, stored);
+  // a license_apply opens a licence application, as on the server
+  openApplication(db, stored);
 
   const row = eventRow(db, day, input.event);
   row.total += 1;
@@ -256,10 +263,14 @@ export function ingest(db: MockDb, events: readonly GeneratedEvent[]): Completen
   });
 }
 
-/** Two weeks of traffic ending at `now`: a few thousand events, some bad, duplicated or unplanned. */
+/**
+ * Two weeks of traffic ending at `now`: a few thousand events, some bad, duplicated or unplanned; and the
+ * licence applications of its license_apply events, some of them decided.
+ */
 export function generateDb(now: number, seed = 20_261_125): MockDb {
   const db = emptyDb();
   ingest(db, generateTraffic({ seed, from: now - 14 * DAY_MS, to: now, journeys: 1_900 }));
+  generateLicenses(db, now);
   return db;
 }
 

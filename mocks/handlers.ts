@@ -11,6 +11,15 @@ import {
 import { type StoredEvent, storedEventSchema } from '../server/events/schemas.ts';
 import type { SessionUser } from '../server/http/env.ts';
 import { errorBodySchema } from '../server/http/schemas.ts';
+import {
+  approveSchema,
+  bulkResultSchema,
+  bulkSchema,
+  type LicenseRecord,
+  licenseSchema,
+  rejectSchema,
+  revokeSchema,
+} from '../server/licenses/schemas.ts';
 import { enumSchema, planEventSchema } from '../server/plan/schemas.ts';
 import { type UserRecord, userCreateSchema, userSchema, userUpdateSchema } from '../server/users/schemas.ts';
 import {
@@ -37,7 +46,15 @@ import {
   verifyAudit,
   writeAudit,
 } from './access.ts';
-import { generateDb, liveTraffic, type MockDb } from './data.ts';
+import { generateDb, ingest, liveTraffic, type MockDb } from './data.ts';
+import {
+  type DecisionInput,
+  decideLicense,
+  decisionEvent,
+  licenseReader,
+  licenseView,
+  queueOrder,
+} from './licenses.ts';
 
 /**
  * msw handlers speaking the API's ra-data-simple-rest dialect: `sort`, `range` and `filter` query
@@ -189,6 +206,10 @@ interface ResourceOptions<T extends Row> {
   filters?: Record<string, FilterMatcher<T>>;
   /** the sort fields the API accepts; any field when absent */
   sortable?: string[];
+  /** the sort when the request names none (`id` ascending unless told) */
+  defaultSort?: [string, 'ASC' | 'DESC'];
+  /** sort fields that are not a field of the record, with their order (whatever the direction, as the API) */
+  orders?: Record<string, (a: T, b: T) => number>;
   /** the records this user may read (engineers: their team's events) */
   visible?: (user: SessionUser) => (record: T) => boolean;
   /** a record as this user may read it (sensitive fields masked) */
@@ -203,6 +224,8 @@ function resourceHandlers<T extends Row>(
     permission,
     filters = {},
     sortable,
+    defaultSort,
+    orders = {},
     visible = () => () => true,
     present = () => (record) => record,
   }: ResourceOptions<T>,
@@ -212,18 +235,21 @@ function resourceHandlers<T extends Row>(
     http.get(`/api/${name}`, ({ request }) => {
       const user = guard(db, permission, request);
       if (isResponse(user)) return user;
-      const query = parseListQuery(new URL(request.url));
+      const url = new URL(request.url);
+      const query = parseListQuery(url);
       if (!query.success) return error(400, 'Invalid list parameters', query.errors);
       const { sort, range, filter } = query.data;
-      const [field, order] = sort;
+      const [field, order] = url.searchParams.has('sort') ? sort : (defaultSort ?? sort);
       if (sortable && !sortable.includes(field)) {
         return error(400, 'Invalid list parameters', { sort: `cannot sort by ${field}` });
       }
       const direction = order === 'ASC' ? 1 : -1;
       const readable = visible(user);
+      const ordered = orders[field];
       const selected = rows()
         .filter((record) => readable(record) && matches(record, filter, filters))
         .sort((a, b) => {
+          if (ordered) return ordered(a, b);
           const byField = compare(
             (a as Record<string, unknown>)[field],
             (b as Record<string, unknown>)[field],
@@ -512,6 +538,109 @@ function auditHandlers(db: MockDb) {
   ];
 }
 
+const truthy = (value: unknown) => value === true || value === 'true';
+
+const licenseFilters: Record<string, FilterMatcher<LicenseRecord>> = {
+  // a licence id (`lic_12`) exactly, or else a template id prefix
+  q: (record, value) => {
+    const q = String(value).trim();
+    const byId = /^lic_(\d+)$/.exec(q);
+    return byId ? record.id === Number(byId[1]) : (record.template_id ?? '').startsWith(q);
+  },
+  is_fast_track: (record, value) => record.is_fast_track === truthy(value),
+  sla_breached: (record, value) => record.sla_breached === truthy(value),
+};
+
+/** the version a decision is made on: the If-Match header or the body's `version` */
+function versionOf(request: Request, body: { version?: number | undefined }): number | undefined | Response {
+  const header = request.headers.get('If-Match');
+  if (header === null) return body.version;
+  const version = Number(header.replace(/^W\//, '').replace(/"/g, ''));
+  return Number.isSafeInteger(version) && version >= 1
+    ? version
+    : error(400, 'If-Match must be the version you read', { version: 'If-Match is not a version' });
+}
+
+function licenseHandlers(db: MockDb) {
+  const present = (user: SessionUser) => {
+    const read = licenseReader(user, db);
+    return (license: (typeof db.licenses)[number]) =>
+      licenseSchema.parse(read(licenseView(license, Date.now())));
+  };
+  /** one decision on one application; the decision's event goes into the stream, as on the server */
+  const decide = (id: number, version: number | undefined, input: DecisionInput, user: SessionUser) => {
+    const license = decideLicense(db, id, version, input, user);
+    ingest(db, [decisionEvent(license, input.action, user.username)]);
+    return license;
+  };
+  const decision =
+    (action: DecisionInput['action']) =>
+    async ({ params, request }: { params: Record<string, unknown>; request: Request }) => {
+      const user = guard(db, 'licenses:decide', request);
+      if (isResponse(user)) return user;
+      const id = idOf(params.id);
+      if (id === undefined) return badId();
+      let input: DecisionInput;
+      if (action === 'approve') {
+        const terms = await parseBody(request, approveSchema, 'approval');
+        if (isResponse(terms)) return terms;
+        input = { action, terms };
+      } else if (action === 'reject') {
+        const terms = await parseBody(request, rejectSchema, 'rejection');
+        if (isResponse(terms)) return terms;
+        input = { action, terms };
+      } else {
+        const terms = await parseBody(request, revokeSchema, 'revocation');
+        if (isResponse(terms)) return terms;
+        input = { action, terms };
+      }
+      const version = versionOf(request, input.terms);
+      if (isResponse(version)) return version;
+      const decided = attempt(() => decide(id, version, input, user));
+      if (isResponse(decided)) return decided;
+      return HttpResponse.json(present(user)(decided));
+    };
+  return [
+    ...resourceHandlers(
+      {
+        name: 'licenses',
+        rows: () => db.licenses.map((license) => licenseView(license, Date.now())),
+        schema: licenseSchema,
+        permission: 'licenses:read',
+        filters: licenseFilters,
+        sortable: ['queue', 'applied_at', 'id', 'status', 'decided_at'],
+        defaultSort: ['queue', 'ASC'],
+        orders: { queue: queueOrder },
+        present: (user) => licenseReader(user, db),
+      },
+      db,
+    ),
+    // each application decided (or refused) on its own, as one decision each
+    http.post('/api/licenses/bulk', async ({ request }) => {
+      const user = guard(db, 'licenses:decide', request);
+      if (isResponse(user)) return user;
+      const body = await parseBody(request, bulkSchema, 'bulk decision');
+      if (isResponse(body)) return body;
+      const results = body.items.map(({ id, version }) => {
+        const input: DecisionInput =
+          body.action === 'approve'
+            ? { action: 'approve', terms: body.decision }
+            : { action: 'reject', terms: body.decision };
+        try {
+          return { id, ok: true, status: 200, license: present(user)(decide(id, version, input, user)) };
+        } catch (e) {
+          if (!(e instanceof MockApiError)) throw e;
+          return { id, ok: false, status: e.status, message: e.message };
+        }
+      });
+      return HttpResponse.json(bulkResultSchema.parse({ results }));
+    }),
+    http.post('/api/licenses/:id/approve', decision('approve')),
+    http.post('/api/licenses/:id/reject', decision('reject')),
+    http.post('/api/licenses/:id/revoke', decision('revoke')),
+  ];
+}
+
 export function createHandlers(db: MockDb) {
   /** streams opened so far: with the clock, a seed no other stream shares */
   let streams = 0;
@@ -582,6 +711,7 @@ export function createHandlers(db: MockDb) {
     ...userHandlers(db),
     ...writeKeyHandlers(db),
     ...auditHandlers(db),
+    ...licenseHandlers(db),
   ];
 }
 

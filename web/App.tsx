@@ -9,6 +9,7 @@ import { events } from './events/index.ts';
 import { i18nProvider } from './i18n/i18nProvider.ts';
 import { Layout } from './layout/Layout.tsx';
 import { Login } from './layout/Login.tsx';
+import { licenses } from './licenses/index.ts';
 import { permissions } from './permissions/index.ts';
 import { trackingPlan } from './tracking-plan/index.ts';
 import { users } from './users/index.ts';
@@ -35,6 +36,7 @@ export const App = () => {
       disableTelemetry
     >
       <Resource name="events" {...events} />
+      <Resource name="licenses" {...licenses} />
       <Resource name="tracking-plan" {...trackingPlan} />
       <Resource name="enums" {...enums} />
       <Resource name="users" {...users} />

@@ -24,6 +24,14 @@ export const ACCESS: Record<string, Record<string, Permission>> = {
   },
   audit: { list: 'audit:read', show: 'audit:read', export: 'audit:export' },
   permissions: { list: 'permissions:read' },
+  licenses: {
+    list: 'licenses:read',
+    show: 'licenses:read',
+    export: 'licenses:read',
+    approve: 'licenses:decide',
+    reject: 'licenses:decide',
+    revoke: 'licenses:decide',
+  },
 };
 
 export const allows = (permissions: readonly string[], resource: string, action: string): boolean => {

@@ -1,6 +1,15 @@
 import simpleRestProvider from 'ra-data-simple-rest';
 import { fetchUtils, type Identifier } from 'react-admin';
+import type { z } from 'zod';
 import { auditVerifySchema } from '../server/audit/schemas.ts';
+import {
+  type ApproveInput,
+  bulkResultSchema,
+  type bulkSchema,
+  licenseSchema,
+  type RejectInput,
+  type RevokeInput,
+} from '../server/licenses/schemas.ts';
 import { newWriteKeySchema, writeKeySchema } from '../server/write-keys/schemas.ts';
 
 /** every API call goes through here, with the session cookie (HttpOnly `lc_session`, set by the server) */
@@ -35,6 +44,21 @@ export const dataProvider = {
     writeKeySchema.parse((await post(`/api/write-keys/${encodeURIComponent(id)}/revoke`)).json),
   /** walks the audit log's hash chain on the server */
   verifyAudit: async () => auditVerifySchema.parse((await httpClient('/api/audit/verify')).json),
+  /**
+   * The licence review's decisions, each on the version the reviewer read: the answer is the decided licence.
+   * A 409 (decided by someone else first, or changed since) and a 422 (a code not active, a term missing)
+   * reject with the server's message and, for 422, its per-field reasons in `body.errors`.
+   */
+  approveLicense: async (id: Identifier, body: ApproveInput) =>
+    licenseSchema.parse((await post(`/api/licenses/${encodeURIComponent(id)}/approve`, body)).json),
+  rejectLicense: async (id: Identifier, body: RejectInput) =>
+    licenseSchema.parse((await post(`/api/licenses/${encodeURIComponent(id)}/reject`, body)).json),
+  /** an approved licence withdrawn; the note saying why is required */
+  revokeLicense: async (id: Identifier, body: RevokeInput) =>
+    licenseSchema.parse((await post(`/api/licenses/${encodeURIComponent(id)}/revoke`, body)).json),
+  /** one decision for a selection: each application decided (or refused, with why) on its own */
+  bulkDecideLicenses: async (body: z.input<typeof bulkSchema>) =>
+    bulkResultSchema.parse((await post('/api/licenses/bulk', body)).json),
 };
 
 export type ConsoleDataProvider = typeof dataProvider;

@@ -137,7 +137,8 @@ export function createDecider(deps: {
       const before = getLicenseRow(db, id);
       if (!before) throw new ApiError(404, `no licence application ${id}`);
       const name = licenseIdOf(id);
-      const decidedBy = before.decided_by ? ` by ${before.decided_by}` : '';
+      const who = before.revoked_by ?? before.decided_by;
+      const decidedBy = who ? ` by ${who}` : '';
       if (before.version !== version) {
         throw new ApiError(
           409,

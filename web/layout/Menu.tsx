@@ -2,7 +2,16 @@ import InsightsIcon from '@mui/icons-material/Insights';
 import { CanAccess, Menu as RaMenu } from 'react-admin';
 
 /** the resources of the menu, in order; each item is `menu-<resource>` for end-to-end tests */
-const RESOURCES = ['events', 'tracking-plan', 'enums', 'users', 'write-keys', 'audit', 'permissions'];
+const RESOURCES = [
+  'events',
+  'licenses',
+  'tracking-plan',
+  'enums',
+  'users',
+  'write-keys',
+  'audit',
+  'permissions',
+];
 
 /** each item shows only when the signed-in user may use it (ResourceItem asks canAccess for `list`) */
 export const Menu = () => (

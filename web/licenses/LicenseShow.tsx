@@ -1,0 +1,274 @@
+import {
+  Alert,
+  Box,
+  Link as MuiLink,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material';
+import { type ReactNode, useState } from 'react';
+import {
+  CanAccess,
+  DateField,
+  FunctionField,
+  Link,
+  NumberField,
+  Show,
+  SimpleShowLayout,
+  TextField,
+  useGetList,
+  useRecordContext,
+  useTranslate,
+} from 'react-admin';
+import type { AuditRecord } from '../../server/audit/schemas.ts';
+import type { LicenseRecord } from '../../server/licenses/schemas.ts';
+import { useEnumLabel } from '../enums/useEnum.ts';
+import { SHANGHAI } from '../events/EventList.tsx';
+import { isMasked } from './decisions.ts';
+import { ConflictContext, LicenseActions } from './LicenseActions.tsx';
+import { FastTrackChip, LicenseStatusChip, PolicyTagChip, SlaAge } from './LicenseChips.tsx';
+
+const formatInstant = (iso: string) => new Date(iso).toLocaleString(undefined, SHANGHAI);
+
+/**
+ * One application: what was applied for, where it came from, the decision and its history, the account's
+ * other applications, and the decisions the signed-in reviewer may make now.
+ */
+export const LicenseShow = () => {
+  const [conflict, setConflict] = useState<string | null>(null);
+  return (
+    <ConflictContext.Provider value={setConflict}>
+      <Show actions={<LicenseActions />}>
+        {conflict && (
+          <Alert
+            severity="warning"
+            data-testid="license-conflict"
+            onClose={() => setConflict(null)}
+            sx={{ m: 2, mb: 0 }}
+          >
+            {conflict}
+          </Alert>
+        )}
+        <LicenseDetails />
+        <AccountLicenses />
+        <CanAccess resource="audit" action="list" error={null}>
+          <DecisionHistory />
+        </CanAccess>
+      </Show>
+    </ConflictContext.Provider>
+  );
+};
+
+const Section = ({ title, children, testId }: { title: string; children: ReactNode; testId: string }) => {
+  const translate = useTranslate();
+  return (
+    <Box sx={{ px: 2, pb: 2 }} data-testid={testId}>
+      <Typography variant="h6" sx={{ mb: 1 }}>
+        {translate(title)}
+      </Typography>
+      {children}
+    </Box>
+  );
+};
+
+const LicenseDetails = () => {
+  const record = useRecordContext<LicenseRecord>();
+  const label = {
+    persona: useEnumLabel('persona_tag'),
+    expiry: useEnumLabel('expiry_type'),
+    reason: useEnumLabel('reason_code'),
+    action: useEnumLabel('action_required'),
+  };
+  const translate = useTranslate();
+  if (!record) return null;
+  const decided = record.status !== 'pending';
+  const approvedOnce = record.expiry_type !== null;
+  const refused = record.reason_code !== null;
+  return (
+    <SimpleShowLayout>
+      <TextField source="license_id" />
+      <FunctionField<LicenseRecord> source="status" render={(r) => <LicenseStatusChip status={r.status} />} />
+      <TextField source="template_id" emptyText="—" />
+      <FunctionField<LicenseRecord>
+        source="account_id"
+        render={(r) => (
+          <Box
+            component="span"
+            sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}
+            data-testid="license-account"
+          >
+            {r.account_id ?? '—'}
+          </Box>
+        )}
+      />
+      <FunctionField<LicenseRecord>
+        source="persona_tag"
+        render={(r) => label.persona(r.persona_tag) || '—'}
+      />
+      <FunctionField<LicenseRecord>
+        source="policy_tag"
+        render={(r) => (r.policy_tag ? <PolicyTagChip code={r.policy_tag} /> : '—')}
+      />
+      <FunctionField<LicenseRecord>
+        source="is_fast_track"
+        render={(r) => (r.is_fast_track ? <FastTrackChip /> : translate('licenses.standard'))}
+      />
+      <DateField source="applied_at" showTime options={SHANGHAI} />
+      <TextField source="day" />
+      <FunctionField<LicenseRecord> source="age_hours" render={(r) => <SlaAge license={r} />} />
+      <FunctionField<LicenseRecord>
+        source="source_event_id"
+        render={(r) => (
+          <Link to={`/events/${r.source_event_pk}/show`} data-testid="license-source-event">
+            {r.source_event_id}
+          </Link>
+        )}
+      />
+      {record.previous_id !== null && (
+        <FunctionField<LicenseRecord>
+          source="previous_id"
+          render={(r) => (
+            <Link to={`/licenses/${r.previous_id}/show`} data-testid="license-previous">
+              {translate('licenses.show.previous', { license_id: `lic_${r.previous_id}` })}
+            </Link>
+          )}
+        />
+      )}
+      {decided && <DateField source="decided_at" showTime options={SHANGHAI} emptyText="—" />}
+      {decided && <TextField source="decided_by" emptyText="—" />}
+      {approvedOnce && <DateField source="effective_at" showTime options={SHANGHAI} />}
+      {approvedOnce && (
+        <FunctionField<LicenseRecord> source="expiry_type" render={(r) => label.expiry(r.expiry_type)} />
+      )}
+      {record.max_runs !== null && <NumberField source="max_runs" />}
+      {record.expires_at !== null && <DateField source="expires_at" showTime options={SHANGHAI} />}
+      {refused && (
+        <FunctionField<LicenseRecord> source="reason_code" render={(r) => label.reason(r.reason_code)} />
+      )}
+      {refused && (
+        <FunctionField<LicenseRecord>
+          source="decision_policy_tag"
+          render={(r) => (r.decision_policy_tag ? <PolicyTagChip code={r.decision_policy_tag} /> : '—')}
+        />
+      )}
+      {refused && (
+        <FunctionField<LicenseRecord>
+          source="action_required"
+          render={(r) => label.action(r.action_required)}
+        />
+      )}
+      {record.revoked_at !== null && <DateField source="revoked_at" showTime options={SHANGHAI} />}
+      {record.revoked_by !== null && <TextField source="revoked_by" />}
+      {record.note !== null && <TextField source="note" sx={{ whiteSpace: 'pre-wrap' }} />}
+    </SimpleShowLayout>
+  );
+};
+
+/**
+ * The account's other applications, newest first. Only when the account id is readable: a masked id names
+ * no one, and the server filters on the real one.
+ */
+const AccountLicenses = () => {
+  const record = useRecordContext<LicenseRecord>();
+  const translate = useTranslate();
+  const masked = isMasked(record?.account_id);
+  const accountId = record?.account_id ?? null;
+  const { data, isPending } = useGetList<LicenseRecord>(
+    'licenses',
+    {
+      filter: { account_id: accountId },
+      sort: { field: 'applied_at', order: 'DESC' },
+      pagination: { page: 1, perPage: 50 },
+    },
+    { enabled: accountId !== null && !masked },
+  );
+  if (!record || accountId === null) return null;
+  const others = (data ?? []).filter((l) => l.id !== record.id);
+  return (
+    <Section title="licenses.show.account_licenses" testId="account-licenses">
+      {masked ? (
+        <Typography color="text.secondary">{translate('licenses.show.account_masked')}</Typography>
+      ) : isPending ? null : others.length === 0 ? (
+        <Typography color="text.secondary">{translate('licenses.show.no_other')}</Typography>
+      ) : (
+        <Table size="small">
+          <TableHead>
+            <TableRow>
+              <TableCell>{translate('resources.licenses.fields.license_id')}</TableCell>
+              <TableCell>{translate('resources.licenses.fields.template_id')}</TableCell>
+              <TableCell>{translate('resources.licenses.fields.applied_at')}</TableCell>
+              <TableCell>{translate('resources.licenses.fields.status')}</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {others.map((l) => (
+              <TableRow key={l.id} data-testid={`account-license-${l.id}`}>
+                <TableCell>
+                  <MuiLink component={Link} to={`/licenses/${l.id}/show`}>
+                    {l.license_id}
+                  </MuiLink>
+                </TableCell>
+                <TableCell>{l.template_id ?? '—'}</TableCell>
+                <TableCell>{formatInstant(l.applied_at)}</TableCell>
+                <TableCell>
+                  <LicenseStatusChip status={l.status} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </Section>
+  );
+};
+
+/** the decisions on this application from the audit log, oldest first: when, who, what and why */
+const DecisionHistory = () => {
+  const record = useRecordContext<LicenseRecord>();
+  const translate = useTranslate();
+  const { data, isPending } = useGetList<AuditRecord>(
+    'audit',
+    {
+      filter: { resource: 'license', resource_id: String(record?.id ?? '') },
+      sort: { field: 'id', order: 'ASC' },
+      pagination: { page: 1, perPage: 100 },
+    },
+    { enabled: record !== undefined },
+  );
+  if (!record) return null;
+  return (
+    <Section title="licenses.history.title" testId="decision-history">
+      {isPending ? null : !data?.length ? (
+        <Typography color="text.secondary">{translate('licenses.history.empty')}</Typography>
+      ) : (
+        <Table size="small">
+          <TableHead>
+            <TableRow>
+              <TableCell>{translate('licenses.history.at')}</TableCell>
+              <TableCell>{translate('licenses.history.actor')}</TableCell>
+              <TableCell>{translate('licenses.history.action')}</TableCell>
+              <TableCell>{translate('licenses.history.reason')}</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {data.map((row) => (
+              <TableRow key={row.id} data-testid={`decision-history-${row.id}`}>
+                <TableCell>{formatInstant(row.at)}</TableCell>
+                <TableCell>{row.actor}</TableCell>
+                <TableCell>
+                  {translate(`licenses.history.actions.${row.action.replace(/^license\./, '')}`, {
+                    _: row.action,
+                  })}
+                </TableCell>
+                <TableCell>{row.reason ?? '—'}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </Section>
+  );
+};
