@@ -18,10 +18,16 @@ import {
   bulkSchema,
   type LicenseCheck,
   type LicenseRecord,
+  type LicenseTask,
   rejectSchema,
   revokeSchema,
 } from './schemas.ts';
 import { getLicenseRow, type LicenseRow, licenseIdOf, type SlaPolicy, toLicense } from './store.ts';
+
+/** the most tasks a licence page lists (the newest) */
+const MAX_TASKS = 100;
+const text = (v: unknown) => (typeof v === 'string' ? v : null);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 const SORTABLE = ['queue', 'applied_at', 'id', 'status', 'decided_at'] as const;
 /** pending first, fast track first within pending, oldest first */
@@ -79,6 +85,59 @@ export function licenseRoutes(deps: RouteDeps & { plan: PlanCache; decide: Decid
     return { sql: whereSql(clauses), params };
   };
 
+  // the account's task_start events on the template (index landing_phase1_events_task_runs), then each task's
+  // outcome and alerts by task_id (index landing_phase1_events_task_id)
+  const starts = db.prepare(
+    `SELECT occurred_at, properties FROM landing_phase1_events WHERE event = 'task_start'
+       AND json_extract(properties, '$.account_id') = ? AND json_extract(properties, '$.template_id') = ?
+     ORDER BY occurred_at DESC LIMIT ${MAX_TASKS}`,
+  );
+  const followUps = db.prepare(
+    `SELECT event, occurred_at, properties FROM landing_phase1_events
+     WHERE json_extract(properties, '$.task_id') = ? AND event IN ('task_completed', 'task_failed', 'risk_alert')
+     ORDER BY occurred_at`,
+  );
+  const tasksOf = (account: string, template: string): LicenseTask[] =>
+    (starts.all(account, template) as Array<{ occurred_at: string; properties: string }>).flatMap((s) => {
+      const p = JSON.parse(s.properties) as Record<string, unknown>;
+      if (typeof p.task_id !== 'string') return [];
+      const task: LicenseTask = {
+        id: p.task_id,
+        task_id: p.task_id,
+        started_at: s.occurred_at,
+        queue_type: text(p.queue_type),
+        estimated_credits: num(p.estimated_credits),
+        outcome: 'running',
+        finished_at: null,
+        credits_spent: null,
+        failure_code: null,
+        alerts: [],
+      };
+      for (const f of followUps.all(p.task_id) as Array<{
+        event: string;
+        occurred_at: string;
+        properties: string;
+      }>) {
+        const q = JSON.parse(f.properties) as Record<string, unknown>;
+        if (f.event === 'risk_alert') {
+          task.alerts.push({
+            alert_id: text(q.alert_id),
+            occurred_at: f.occurred_at,
+            risk_level: text(q.risk_level),
+            policy_tag: text(q.policy_tag),
+            action_required: text(q.action_required),
+            escalation_level: text(q.escalation_level),
+          });
+        } else {
+          task.outcome = f.event === 'task_completed' ? 'completed' : 'failed';
+          task.finished_at = f.occurred_at;
+          task.credits_spent = num(q.credits_spent);
+          task.failure_code = text(q.failure_code);
+        }
+      }
+      return [task];
+    });
+
   const decision = (action: 'approve' | 'reject' | 'revoke') => async (c: Context<AppEnv>) => {
     const id = idParam(c);
     const user = c.var.user!;
@@ -128,6 +187,13 @@ export function licenseRoutes(deps: RouteDeps & { plan: PlanCache; decide: Decid
       const row = getLicenseRow(db, id);
       if (!row) throw new ApiError(404, `no licence application ${id}`);
       return c.json(present(c.var.user!)(toLicense(row, sla, clock())));
+    })
+    .get('/licenses/:id/tasks', requires('licenses:read'), (c) => {
+      const id = idParam(c);
+      const row = getLicenseRow(db, id);
+      if (!row) throw new ApiError(404, `no licence application ${id}`);
+      const tasks = row.account_id && row.template_id ? tasksOf(row.account_id, row.template_id) : [];
+      return listResponse(c, 'license-tasks', tasks, 0, tasks.length);
     })
     .post('/licenses/:id/approve', requires('licenses:decide'), decision('approve'))
     .post('/licenses/:id/reject', requires('licenses:decide'), decision('reject'))

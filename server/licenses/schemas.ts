@@ -113,6 +113,30 @@ export const licenseSchema = z.object({
 });
 export type LicenseRecord = z.infer<typeof licenseSchema>;
 
+/** GET /api/licenses/:id/tasks: the licence's tasks (the account's task_start on the template), newest first */
+export const licenseTaskSchema = z.object({
+  id: z.string(), // task_id
+  task_id: z.string(),
+  started_at: z.string(),
+  queue_type: z.string().nullable(),
+  estimated_credits: z.number().nullable(),
+  outcome: z.enum(['running', 'completed', 'failed']),
+  finished_at: z.string().nullable(),
+  credits_spent: z.number().nullable(),
+  failure_code: z.string().nullable(),
+  alerts: z.array(
+    z.object({
+      alert_id: z.string().nullable(),
+      occurred_at: z.string(),
+      risk_level: z.string().nullable(),
+      policy_tag: z.string().nullable(),
+      action_required: z.string().nullable(),
+      escalation_level: z.string().nullable(),
+    }),
+  ),
+});
+export type LicenseTask = z.infer<typeof licenseTaskSchema>;
+
 /** GET /api/licenses/check (service token) */
 export const licenseCheckSchema = z.object({
   licensed: z.boolean(),

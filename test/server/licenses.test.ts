@@ -905,3 +905,98 @@ describe('SLA policy from the app deps', () => {
     ]);
   });
 });
+
+describe('GET /api/licenses/:id/tasks', () => {
+  const task = (event: string, id: string, at: string, properties: Record<string, unknown>) => ({
+    event,
+    event_id: `${event}-${id}-${at}`,
+    occurred_at: at,
+    properties: { task_id: id, ...properties },
+  });
+
+  it("lists the account's tasks on the template, newest first, each with its outcome and risk alerts", async () => {
+    const id = apply();
+    t.store.ingest(
+      [
+        task('task_start', 't1', '2026-11-25T08:00:00+08:00', {
+          template_id: 'tpl_001',
+          account_id: ACCOUNT,
+          estimated_credits: 20,
+          queue_type: 'standard',
+        }),
+        task('task_completed', 't1', '2026-11-25T08:05:00+08:00', {
+          template_id: 'tpl_001',
+          credits_spent: 18,
+          duration_ms: 300000,
+          output_count: 2,
+        }),
+        task('task_start', 't2', '2026-11-25T09:00:00+08:00', {
+          template_id: 'tpl_001',
+          account_id: ACCOUNT,
+          estimated_credits: 30,
+          queue_type: 'fast',
+        }),
+        task('task_failed', 't2', '2026-11-25T09:01:00+08:00', {
+          template_id: 'tpl_001',
+          failure_code: 'safety_block',
+          sub_status: 'x',
+          policy_tag: 'D1',
+          action_required: 'remove_asset',
+        }),
+        task('risk_alert', 't2', '2026-11-25T09:01:30+08:00', {
+          alert_id: 'al-1',
+          risk_level: 'high',
+          policy_tag: 'D1',
+          action_required: 'remove_asset',
+          escalation_level: 'ops_review',
+        }),
+        task('task_start', 't3', '2026-11-25T10:00:00+08:00', {
+          template_id: 'tpl_001',
+          account_id: ACCOUNT,
+          estimated_credits: 10,
+          queue_type: 'standard',
+        }),
+        // not this licence's: another account, another template
+        task('task_start', 'x1', '2026-11-25T10:00:00+08:00', {
+          template_id: 'tpl_001',
+          account_id: OTHER_ACCOUNT,
+          estimated_credits: 10,
+          queue_type: 'standard',
+        }),
+        task('task_start', 'x2', '2026-11-25T10:00:00+08:00', {
+          template_id: 'tpl_002',
+          account_id: ACCOUNT,
+          estimated_credits: 10,
+          queue_type: 'standard',
+        }),
+      ],
+      'platform-integration',
+    );
+    const res = await t.as('ops').get(`/api/licenses/${id}/tasks`);
+    expect(res.status).toBe(200);
+    const tasks = (await res.json()) as Array<Record<string, unknown>>;
+    expect(tasks.map((x) => [x.task_id, x.outcome])).toEqual([
+      ['t3', 'running'],
+      ['t2', 'failed'],
+      ['t1', 'completed'],
+    ]);
+    expect(tasks[1]).toMatchObject({
+      failure_code: 'safety_block',
+      queue_type: 'fast',
+      alerts: [{ alert_id: 'al-1', risk_level: 'high', policy_tag: 'D1', escalation_level: 'ops_review' }],
+    });
+    expect(tasks[2]).toMatchObject({
+      credits_spent: 18,
+      estimated_credits: 20,
+      finished_at: '2026-11-25T00:05:00.000Z',
+      alerts: [],
+    });
+    expect(res.headers.get('Content-Range')).toBe('license-tasks 0-2/3');
+  });
+
+  it('is empty for an application without account or template, and 404 for an unknown licence', async () => {
+    const id = apply({ account_id: undefined });
+    expect(await (await t.as('ops').get(`/api/licenses/${id}/tasks`)).json()).toEqual([]);
+    expect((await t.as('ops').get('/api/licenses/999/tasks')).status).toBe(404);
+  });
+});

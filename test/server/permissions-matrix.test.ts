@@ -71,6 +71,7 @@ const ROUTES: Record<string, Access> = {
   'GET /api/audit/:id': 'audit:read',
   'GET /api/licenses': 'licenses:read',
   'GET /api/licenses/:id': 'licenses:read',
+  'GET /api/licenses/:id/tasks': 'licenses:read',
   'POST /api/licenses/:id/approve': 'licenses:decide',
   'POST /api/licenses/:id/reject': 'licenses:decide',
   'POST /api/licenses/:id/revoke': 'licenses:decide',
@@ -243,6 +244,7 @@ it('every route × every role and no session: 401 without a session, 403 (audite
     'GET /api/licenses/check': () => ({ path: '/api/licenses/check?account_id=a&template_id=b' }),
     'GET /api/licenses': () => ({ path: '/api/licenses' }),
     'GET /api/licenses/:id': () => ({ path: `/api/licenses/${application()}` }),
+    'GET /api/licenses/:id/tasks': () => ({ path: `/api/licenses/${application()}/tasks` }),
     'POST /api/licenses/:id/approve': () => ({
       path: `/api/licenses/${application()}/approve`,
       body: { effective_at: at, expiry_type: 'permanent', version: 1 },
