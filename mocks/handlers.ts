@@ -17,6 +17,7 @@ import {
   bulkSchema,
   type LicenseRecord,
   licenseSchema,
+  licenseTaskSchema,
   rejectSchema,
   revokeSchema,
 } from '../server/licenses/schemas.ts';
@@ -52,6 +53,7 @@ import {
   decideLicense,
   decisionEvent,
   licenseReader,
+  licenseTasks,
   licenseView,
   queueOrder,
 } from './licenses.ts';
@@ -634,6 +636,18 @@ function licenseHandlers(db: MockDb) {
         }
       });
       return HttpResponse.json(bulkResultSchema.parse({ results }));
+    }),
+    // the licence's tasks: the account's task_start events on the template, with outcome and alerts
+    http.get('/api/licenses/:id/tasks', ({ request, params }) => {
+      const user = guard(db, 'licenses:read', request);
+      if (isResponse(user)) return user;
+      const license = db.licenses.find((l) => l.id === Number(params.id));
+      if (!license)
+        return HttpResponse.json({ message: `no licence application ${params.id}` }, { status: 404 });
+      const tasks = licenseTasks(db.events, license);
+      return HttpResponse.json(z.array(licenseTaskSchema).parse(tasks), {
+        headers: { 'Content-Range': `license-tasks 0-${Math.max(0, tasks.length - 1)}/${tasks.length}` },
+      });
     }),
     http.post('/api/licenses/:id/approve', decision('approve')),
     http.post('/api/licenses/:id/reject', decision('reject')),

@@ -43,6 +43,10 @@ CREATE INDEX landing_phase1_events_task_runs ON landing_phase1_events (
   json_extract(properties, '$.account_id'), json_extract(properties, '$.template_id'), occurred_at
 ) WHERE event = 'task_start';
 
+-- a task's outcome and its risk alerts, found by task_id (the licence page lists the licence's tasks)
+CREATE INDEX landing_phase1_events_task_id ON landing_phase1_events (json_extract(properties, '$.task_id'))
+WHERE event IN ('task_completed', 'task_failed', 'risk_alert');
+
 -- service tokens (the platform's calls such as the licence check) are credentials like write keys
 ALTER TABLE landing_phase1_write_keys ADD COLUMN kind TEXT NOT NULL DEFAULT 'write_key'
   CHECK (kind IN ('write_key', 'service_token'));

@@ -403,6 +403,53 @@ describe('licence review', () => {
     expect(within(others).queryByTestId('account-license-4')).toBeNull();
   });
 
+  it("lists the licence's tasks with their outcome and risk alerts, newest first", async () => {
+    const license = apply(db, { hoursAgo: 30 });
+    const task = (event: string, taskId: string, hoursAgo: number, properties: Record<string, unknown>) =>
+      recordEvent(db, {
+        event,
+        event_id: `${event}-${taskId}`,
+        occurred_at: new Date(Date.now() - hoursAgo * HOUR_MS).toISOString(),
+        source: 'platform-integration',
+        properties: { task_id: taskId, template_id: 'tpl_001', ...properties },
+        violations: [],
+      });
+    task('task_start', 'task-old', 20, {
+      account_id: ACCOUNT,
+      estimated_credits: 12,
+      queue_type: 'standard',
+    });
+    task('task_completed', 'task-old', 19, { credits_spent: 11, duration_ms: 1000, output_count: 1 });
+    task('task_start', 'task-new', 5, { account_id: ACCOUNT, estimated_credits: 30, queue_type: 'fast' });
+    task('task_failed', 'task-new', 4, {
+      failure_code: 'safety_block',
+      sub_status: 'x',
+      policy_tag: 'D1',
+      action_required: 'remove_asset',
+    });
+    task('risk_alert', 'task-new', 4, {
+      alert_id: 'al-1',
+      risk_level: 'high',
+      policy_tag: 'D1',
+      action_required: 'remove_asset',
+      escalation_level: 'ops_review',
+    });
+    task('task_start', 'someone-else', 3, {
+      account_id: 'b7c2'.repeat(8),
+      estimated_credits: 5,
+      queue_type: 'standard',
+    });
+    renderApp(`#/licenses/${license.id}/show`, { as: 'ops' });
+
+    const panel = await screen.findByTestId('license-tasks');
+    const rows = await within(panel).findAllByTestId(/^license-task-/);
+    expect(rows.map((r) => r.dataset.testid)).toEqual(['license-task-task-new', 'license-task-task-old']);
+    expect(within(rows[0]!).getByText(/Failed · safety_block/)).toHaveAttribute('data-outcome', 'failed');
+    expect(within(rows[0]!).getByText('D1 · ops_review')).toBeInTheDocument();
+    expect(within(rows[1]!).getByText('Completed')).toHaveAttribute('data-outcome', 'completed');
+    expect(rows[1]).toHaveTextContent('11');
+  });
+
   it('labels the pickers in Chinese once the console is switched to Chinese', async () => {
     const user = userEvent.setup();
     apply(db, { hoursAgo: 2 });

@@ -280,6 +280,17 @@ const consoleMessages = {
       account_masked: 'The account id is masked for your role, so its other applications are not shown.',
       no_other: 'No other applications.',
     },
+    tasks: {
+      title: 'Tasks of this licence',
+      empty: 'The account has run no task on this template.',
+      task_id: 'Task',
+      started_at: 'Started',
+      outcome: 'Outcome',
+      credits: 'Credits',
+      estimated: 'estimated',
+      alerts: 'Risk alerts',
+      outcomes: { running: 'Running', completed: 'Completed', failed: 'Failed' },
+    },
     history: {
       title: 'Decision history',
       empty: 'No decisions yet.',

@@ -487,6 +487,17 @@ export const zh: Messages = {
       account_masked: '你的角色看不到完整账户 ID，因此不显示其其他申请。',
       no_other: '没有其他申请。',
     },
+    tasks: {
+      title: '该授权的任务',
+      empty: '该账户尚未在此模板上运行任务。',
+      task_id: '任务',
+      started_at: '开始时间',
+      outcome: '结果',
+      credits: '算力',
+      estimated: '预估',
+      alerts: '风控提示',
+      outcomes: { running: '运行中', completed: '已完成', failed: '失败' },
+    },
     history: {
       title: '决定记录',
       empty: '尚无决定。',

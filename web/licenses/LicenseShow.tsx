@@ -1,6 +1,7 @@
 import {
   Alert,
   Box,
+  Chip,
   Link as MuiLink,
   Table,
   TableBody,
@@ -24,7 +25,8 @@ import {
   useTranslate,
 } from 'react-admin';
 import type { AuditRecord } from '../../server/audit/schemas.ts';
-import type { LicenseRecord } from '../../server/licenses/schemas.ts';
+import type { LicenseRecord, LicenseTask } from '../../server/licenses/schemas.ts';
+import { isRisk, RISK_COLOR } from '../enums/RiskChip.tsx';
 import { useEnumLabel } from '../enums/useEnum.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
 import { isMasked } from './decisions.ts';
@@ -54,6 +56,7 @@ export const LicenseShow = () => {
         )}
         <LicenseDetails />
         <AccountLicenses />
+        <LicenseTasks />
         <CanAccess resource="audit" action="list" error={null}>
           <DecisionHistory />
         </CanAccess>
@@ -215,6 +218,68 @@ const AccountLicenses = () => {
                 <TableCell>{formatInstant(l.applied_at)}</TableCell>
                 <TableCell>
                   <LicenseStatusChip status={l.status} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </Section>
+  );
+};
+
+/** the licence's tasks (the account's runs of the template), newest first, with their outcome and risk alerts */
+const LicenseTasks = () => {
+  const record = useRecordContext<LicenseRecord>();
+  const translate = useTranslate();
+  const { data, isPending } = useGetList<LicenseTask>(
+    `licenses/${record?.id}/tasks`,
+    { pagination: { page: 1, perPage: 100 }, sort: { field: 'started_at', order: 'DESC' } },
+    { enabled: record !== undefined },
+  );
+  if (!record) return null;
+  return (
+    <Section title="licenses.tasks.title" testId="license-tasks">
+      {isPending ? null : !data?.length ? (
+        <Typography color="text.secondary">{translate('licenses.tasks.empty')}</Typography>
+      ) : (
+        <Table size="small">
+          <TableHead>
+            <TableRow>
+              <TableCell>{translate('licenses.tasks.task_id')}</TableCell>
+              <TableCell>{translate('licenses.tasks.started_at')}</TableCell>
+              <TableCell>{translate('licenses.tasks.outcome')}</TableCell>
+              <TableCell align="right">{translate('licenses.tasks.credits')}</TableCell>
+              <TableCell>{translate('licenses.tasks.alerts')}</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {data.map((task) => (
+              <TableRow key={task.id} data-testid={`license-task-${task.task_id}`}>
+                <TableCell sx={{ fontFamily: 'monospace' }}>{task.task_id}</TableCell>
+                <TableCell>{formatInstant(task.started_at)}</TableCell>
+                <TableCell data-outcome={task.outcome}>
+                  {translate(`licenses.tasks.outcomes.${task.outcome}`)}
+                  {task.failure_code ? ` · ${task.failure_code}` : ''}
+                </TableCell>
+                <TableCell align="right">
+                  {task.credits_spent ?? task.estimated_credits ?? '—'}
+                  {task.credits_spent === null && task.estimated_credits !== null
+                    ? ` (${translate('licenses.tasks.estimated')})`
+                    : ''}
+                </TableCell>
+                <TableCell>
+                  {task.alerts.length === 0
+                    ? '—'
+                    : task.alerts.map((a) => (
+                        <Chip
+                          key={`${a.alert_id}-${a.occurred_at}`}
+                          size="small"
+                          sx={{ mr: 0.5 }}
+                          color={a.risk_level && isRisk(a.risk_level) ? RISK_COLOR[a.risk_level] : 'default'}
+                          label={`${a.policy_tag ?? '?'} · ${a.escalation_level ?? '?'}`}
+                        />
+                      ))}
                 </TableCell>
               </TableRow>
             ))}
