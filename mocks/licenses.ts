@@ -11,6 +11,7 @@ import type {
   RejectInput,
   RevokeInput,
 } from '../server/licenses/schemas.ts';
+import { assembleTask, MAX_LICENSE_TASKS } from '../server/licenses/tasks.ts';
 import { fnvHex, MockApiError, sensitiveNames, writeAudit } from './access.ts';
 import type { MockDb } from './data.ts';
 
@@ -401,61 +402,24 @@ export function generateLicenses(db: MockDb, now: number, seed = 4_242): void {
   for (const license of db.licenses) license.previous_id = previousRefused(db, license, license.applied_at);
 }
 
-const text = (v: unknown) => (typeof v === 'string' ? v : null);
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-/** the licence's tasks as GET /api/licenses/:id/tasks answers them (the server's rules, over mock events) */
+/** the licence's tasks as GET /api/licenses/:id/tasks answers them (the server's assembly, over mock events) */
 export function licenseTasks(events: StoredEvent[], license: StoredLicense): LicenseTask[] {
   if (!license.account_id || !license.template_id) return [];
-  const starts = events
+  const byTime = (a: StoredEvent, b: StoredEvent) => (a.occurred_at < b.occurred_at ? -1 : 1);
+  return events
     .filter(
       (e) =>
         e.event === 'task_start' &&
         e.properties.account_id === license.account_id &&
-        e.properties.template_id === license.template_id &&
-        typeof e.properties.task_id === 'string',
+        e.properties.template_id === license.template_id,
     )
-    .sort((a, b) => (a.occurred_at < b.occurred_at ? 1 : -1))
-    .slice(0, 100);
-  return starts.map((s) => {
-    const taskId = s.properties.task_id as string;
-    const task: LicenseTask = {
-      id: taskId,
-      task_id: taskId,
-      started_at: s.occurred_at,
-      queue_type: text(s.properties.queue_type),
-      estimated_credits: num(s.properties.estimated_credits),
-      outcome: 'running',
-      finished_at: null,
-      credits_spent: null,
-      failure_code: null,
-      alerts: [],
-    };
-    const followUps = events
-      .filter(
-        (e) =>
-          e.properties.task_id === taskId &&
-          ['task_completed', 'task_failed', 'risk_alert'].includes(e.event),
-      )
-      .sort((a, b) => (a.occurred_at < b.occurred_at ? -1 : 1));
-    for (const f of followUps) {
-      const q = f.properties;
-      if (f.event === 'risk_alert') {
-        task.alerts.push({
-          alert_id: text(q.alert_id),
-          occurred_at: f.occurred_at,
-          risk_level: text(q.risk_level),
-          policy_tag: text(q.policy_tag),
-          action_required: text(q.action_required),
-          escalation_level: text(q.escalation_level),
-        });
-      } else {
-        task.outcome = f.event === 'task_completed' ? 'completed' : 'failed';
-        task.finished_at = f.occurred_at;
-        task.credits_spent = num(q.credits_spent);
-        task.failure_code = text(q.failure_code);
-      }
-    }
-    return task;
-  });
+    .sort((a, b) => byTime(b, a))
+    .slice(0, MAX_LICENSE_TASKS)
+    .flatMap((start) => {
+      const followUps = events
+        .filter((e) => e.event !== 'task_start' && e.properties.task_id === start.properties.task_id)
+        .sort(byTime);
+      const task = assembleTask(start, followUps);
+      return task ? [task] : [];
+    });
 }

@@ -23,11 +23,7 @@ import {
   revokeSchema,
 } from './schemas.ts';
 import { getLicenseRow, type LicenseRow, licenseIdOf, type SlaPolicy, toLicense } from './store.ts';
-
-/** the most tasks a licence page lists (the newest) */
-const MAX_TASKS = 100;
-const text = (v: unknown) => (typeof v === 'string' ? v : null);
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+import { assembleTask, MAX_LICENSE_TASKS, type TaskEvent } from './tasks.ts';
 
 const SORTABLE = ['queue', 'applied_at', 'id', 'status', 'decided_at'] as const;
 /** pending first, fast track first within pending, oldest first */
@@ -90,52 +86,28 @@ export function licenseRoutes(deps: RouteDeps & { plan: PlanCache; decide: Decid
   const starts = db.prepare(
     `SELECT occurred_at, properties FROM landing_phase1_events WHERE event = 'task_start'
        AND json_extract(properties, '$.account_id') = ? AND json_extract(properties, '$.template_id') = ?
-     ORDER BY occurred_at DESC LIMIT ${MAX_TASKS}`,
+     ORDER BY occurred_at DESC LIMIT ${MAX_LICENSE_TASKS}`,
   );
   const followUps = db.prepare(
     `SELECT event, occurred_at, properties FROM landing_phase1_events
      WHERE json_extract(properties, '$.task_id') = ? AND event IN ('task_completed', 'task_failed', 'risk_alert')
      ORDER BY occurred_at`,
   );
+  const parse = (r: { event?: string; occurred_at: string; properties: string }): TaskEvent => ({
+    event: r.event ?? 'task_start',
+    occurred_at: r.occurred_at,
+    properties: JSON.parse(r.properties) as Record<string, unknown>,
+  });
   const tasksOf = (account: string, template: string): LicenseTask[] =>
     (starts.all(account, template) as Array<{ occurred_at: string; properties: string }>).flatMap((s) => {
-      const p = JSON.parse(s.properties) as Record<string, unknown>;
-      if (typeof p.task_id !== 'string') return [];
-      const task: LicenseTask = {
-        id: p.task_id,
-        task_id: p.task_id,
-        started_at: s.occurred_at,
-        queue_type: text(p.queue_type),
-        estimated_credits: num(p.estimated_credits),
-        outcome: 'running',
-        finished_at: null,
-        credits_spent: null,
-        failure_code: null,
-        alerts: [],
-      };
-      for (const f of followUps.all(p.task_id) as Array<{
+      const start = parse(s);
+      const follow = followUps.all(start.properties.task_id) as Array<{
         event: string;
         occurred_at: string;
         properties: string;
-      }>) {
-        const q = JSON.parse(f.properties) as Record<string, unknown>;
-        if (f.event === 'risk_alert') {
-          task.alerts.push({
-            alert_id: text(q.alert_id),
-            occurred_at: f.occurred_at,
-            risk_level: text(q.risk_level),
-            policy_tag: text(q.policy_tag),
-            action_required: text(q.action_required),
-            escalation_level: text(q.escalation_level),
-          });
-        } else {
-          task.outcome = f.event === 'task_completed' ? 'completed' : 'failed';
-          task.finished_at = f.occurred_at;
-          task.credits_spent = num(q.credits_spent);
-          task.failure_code = text(q.failure_code);
-        }
-      }
-      return [task];
+      }>;
+      const task = assembleTask(start, follow.map(parse));
+      return task ? [task] : [];
     });
 
   const decision = (action: 'approve' | 'reject' | 'revoke') => async (c: Context<AppEnv>) => {
