@@ -6,11 +6,12 @@ import type { StoredEvent } from '../server/events/schemas.ts';
 import type { SessionUser } from '../server/http/env.ts';
 import type { PlanEventRecord } from '../server/plan/schemas.ts';
 import type { UserRecord } from '../server/users/schemas.ts';
+import type { CredentialKind } from '../server/write-keys/keys.ts';
 import type { WriteKeyRecord } from '../server/write-keys/schemas.ts';
 
 /**
- * The mock API's access control: users and their passwords, the signed-in session, write keys and the
- * hash-chained audit log, with the rules the server applies (server/users, server/write-keys, server/audit,
+ * The mock API's access control: users and their passwords, the signed-in session, write keys, service
+ * tokens and the hash-chained audit log, with the rules the server applies (server/users, server/write-keys, server/audit,
  * server/auth). The permission matrix, masking and team scope are the server's own functions.
  */
 
@@ -33,6 +34,9 @@ export const MOCK_USERS: ReadonlyArray<Pick<UserRecord, 'username' | 'display_na
 /** as db/demo.ts DEMO_WRITE_KEYS: one key per source team */
 const MOCK_WRITE_KEYS = ['frontend-build', 'platform-integration', 'operations-compliance'] as const;
 
+/** as server/demo.ts DEMO_SERVICE_TOKEN: the platform's licence check */
+export const MOCK_SERVICE_TOKEN = 'demo-platform-service';
+
 /** when the mock's users, keys and first audit rows were made */
 const SEEDED_AT = '2026-01-05T02:00:00.000Z';
 const GENESIS_HASH = '0'.repeat(64);
@@ -46,6 +50,8 @@ export interface AccessData {
   /** password by user id */
   passwords: Map<number, string>;
   writeKeys: WriteKeyRecord[];
+  /** the service tokens: the same shape as write keys, numbered on their own */
+  serviceTokens: WriteKeyRecord[];
   audit: MockAuditRow[];
   /** failed sign-ins per username since the last success (the server counts them in a 15-minute window) */
   loginFailures: Map<string, number>;
@@ -342,12 +348,21 @@ export function checkLogin(db: AccessData, username: string, password: string): 
   return user;
 }
 
-// ---------------------------------------------------------------------------------------------- write keys
+// ---------------------------------------------------------------------------------------------- credentials
 
-/** a fresh key in the server's shape: `wk_` and 32 base64url characters */
-function newKey(): string {
+/** the two kinds of credential, managed alike (server/write-keys/routes.ts CREDENTIALS) */
+const KINDS = {
+  write_key: { prefix: 'wk', noun: 'write key', rows: (db: AccessData) => db.writeKeys },
+  service_token: { prefix: 'st', noun: 'service token', rows: (db: AccessData) => db.serviceTokens },
+} as const satisfies Record<
+  CredentialKind,
+  { prefix: string; noun: string; rows: (db: AccessData) => WriteKeyRecord[] }
+>;
+
+/** a fresh key in the server's shape: `wk_` (write key) or `st_` (service token) and 32 base64url characters */
+function newKey(kind: CredentialKind): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return `wk_${btoa(String.fromCharCode(...bytes))
+  return `${KINDS[kind].prefix}_${btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, '-')
     .replace(/\//g, '_')
     .replace(/=+$/, '')}`;
@@ -355,14 +370,16 @@ function newKey(): string {
 
 function insertKey(
   db: AccessData,
+  kind: CredentialKind,
   source: string,
   label: string,
   by: SessionUser | null,
   at: string,
-  key = newKey(),
+  key = newKey(kind),
 ) {
+  const rows = KINDS[kind].rows(db);
   const record: WriteKeyRecord = {
-    id: (db.writeKeys.at(-1)?.id ?? 0) + 1,
+    id: (rows.at(-1)?.id ?? 0) + 1,
     source,
     label,
     key_prefix: key.slice(0, 8),
@@ -373,36 +390,37 @@ function insertKey(
     replaced_by: null,
     status: 'active',
   };
-  db.writeKeys.push(record);
+  rows.push(record);
   return { record, key };
 }
 
-const findKey = (db: AccessData, id: number) => {
-  const key = db.writeKeys.find((k) => k.id === id);
-  if (!key) throw new MockApiError(404, `no write key ${id}`);
+const findKey = (db: AccessData, kind: CredentialKind, id: number) => {
+  const key = KINDS[kind].rows(db).find((k) => k.id === id);
+  if (!key) throw new MockApiError(404, `no ${KINDS[kind].noun} ${id}`);
   return key;
 };
 
-const activeKey = (db: AccessData, id: number) => {
-  const key = findKey(db, id);
-  if (key.revoked_at) throw new MockApiError(409, `write key ${id} is already revoked`);
+const activeKey = (db: AccessData, kind: CredentialKind, id: number) => {
+  const key = findKey(db, kind, id);
+  if (key.revoked_at) throw new MockApiError(409, `${KINDS[kind].noun} ${id} is already revoked`);
   return key;
 };
 
-export function createWriteKey(
+export function createCredential(
   db: AccessData,
+  kind: CredentialKind,
   input: { source: string; label: string },
   by: SessionUser | null,
   at = new Date().toISOString(),
   fixedKey?: string,
 ) {
-  const { record, key } = insertKey(db, input.source, input.label, by, at, fixedKey);
+  const { record, key } = insertKey(db, kind, input.source, input.label, by, at, fixedKey);
   writeAudit(
     db,
     {
       actor: actorOf(by),
-      action: 'write_key.create',
-      resource: 'write_key',
+      action: `${kind}.create`,
+      resource: kind,
       resource_id: record.id,
       after: record,
       outcome: 'success',
@@ -412,14 +430,20 @@ export function createWriteKey(
   return { ...record, key };
 }
 
-export function relabelWriteKey(db: AccessData, id: number, label: string, by: SessionUser | null) {
-  const key = findKey(db, id);
+export function relabelCredential(
+  db: AccessData,
+  kind: CredentialKind,
+  id: number,
+  label: string,
+  by: SessionUser | null,
+) {
+  const key = findKey(db, kind, id);
   const before = structuredClone(key);
   key.label = label;
   writeAudit(db, {
     actor: actorOf(by),
-    action: 'write_key.relabel',
-    resource: 'write_key',
+    action: `${kind}.relabel`,
+    resource: kind,
     resource_id: id,
     before,
     after: key,
@@ -438,18 +462,18 @@ function revokeKey(key: WriteKeyRecord, by: SessionUser | null, at: string, repl
 }
 
 /** a new key for the same source and label; the old one is revoked, pointing at its replacement */
-export function rotateWriteKey(db: AccessData, id: number, by: SessionUser | null) {
+export function rotateCredential(db: AccessData, kind: CredentialKind, id: number, by: SessionUser | null) {
   const at = new Date().toISOString();
-  const old = activeKey(db, id);
+  const old = activeKey(db, kind, id);
   const before = structuredClone(old);
-  const { record, key } = insertKey(db, old.source, old.label, by, at);
+  const { record, key } = insertKey(db, kind, old.source, old.label, by, at);
   revokeKey(old, by, at, record.id);
   writeAudit(
     db,
     {
       actor: actorOf(by),
-      action: 'write_key.rotate',
-      resource: 'write_key',
+      action: `${kind}.rotate`,
+      resource: kind,
       resource_id: id,
       before,
       after: { revoked: old, replacement: record },
@@ -460,17 +484,17 @@ export function rotateWriteKey(db: AccessData, id: number, by: SessionUser | nul
   return { ...record, key };
 }
 
-export function revokeWriteKey(db: AccessData, id: number, by: SessionUser | null) {
+export function revokeCredential(db: AccessData, kind: CredentialKind, id: number, by: SessionUser | null) {
   const at = new Date().toISOString();
-  const key = activeKey(db, id);
+  const key = activeKey(db, kind, id);
   const before = structuredClone(key);
   revokeKey(key, by, at, null);
   writeAudit(
     db,
     {
       actor: actorOf(by),
-      action: 'write_key.revoke',
-      resource: 'write_key',
+      action: `${kind}.revoke`,
+      resource: kind,
       resource_id: id,
       before,
       after: key,
@@ -483,18 +507,30 @@ export function revokeWriteKey(db: AccessData, id: number, by: SessionUser | nul
 
 // ---------------------------------------------------------------------------------------------- seed
 
-/** the mock's users (password MOCK_PASSWORD), one write key per team, and one user change to look at */
+/**
+ * the mock's users (password MOCK_PASSWORD), one write key per team, the platform's service token, and one
+ * user change to look at
+ */
 export function seedAccess(): AccessData {
   const db: AccessData = {
     users: [],
     passwords: new Map(),
     writeKeys: [],
+    serviceTokens: [],
     audit: [],
     loginFailures: new Map(),
   };
   for (const user of MOCK_USERS) createUser(db, { ...user, password: MOCK_PASSWORD }, null, SEEDED_AT);
   for (const source of MOCK_WRITE_KEYS)
-    createWriteKey(db, { source, label: `demo ${source}` }, null, SEEDED_AT, `demo-${source}`);
+    createCredential(db, 'write_key', { source, label: `demo ${source}` }, null, SEEDED_AT, `demo-${source}`);
+  createCredential(
+    db,
+    'service_token',
+    { source: 'platform-integration', label: 'demo licence check' },
+    null,
+    SEEDED_AT,
+    MOCK_SERVICE_TOKEN,
+  );
   const admin = db.users.find((u) => u.username === 'admin') as UserRecord;
   const planner2 = db.users.find((u) => u.username === 'planner2') as UserRecord;
   updateUser(

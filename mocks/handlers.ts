@@ -23,6 +23,7 @@ import {
 } from '../server/licenses/schemas.ts';
 import { enumSchema, planEventSchema } from '../server/plan/schemas.ts';
 import { type UserRecord, userCreateSchema, userSchema, userUpdateSchema } from '../server/users/schemas.ts';
+import type { CredentialKind } from '../server/write-keys/keys.ts';
 import {
   newWriteKeySchema,
   writeKeyCreateSchema,
@@ -32,15 +33,15 @@ import {
 import {
   auditReader,
   checkLogin,
+  createCredential,
   createUser,
-  createWriteKey,
   currentUser,
   eventReader,
   MockApiError,
   type MockAuditRow,
-  relabelWriteKey,
-  revokeWriteKey,
-  rotateWriteKey,
+  relabelCredential,
+  revokeCredential,
+  rotateCredential,
   signIn,
   signOut,
   updateUser,
@@ -443,12 +444,28 @@ function userHandlers(db: MockDb) {
   ];
 }
 
-function writeKeyHandlers(db: MockDb) {
-  /** a write-key step by an admin on the key named in the path */
+/** where each kind of credential lives in the API and who may use it (server/write-keys/routes.ts CREDENTIALS) */
+const CREDENTIALS = {
+  write_key: { name: 'write-keys', noun: 'write key', read: 'write-keys:read', write: 'write-keys:write' },
+  service_token: {
+    name: 'service-tokens',
+    noun: 'service token',
+    read: 'service-tokens:read',
+    write: 'service-tokens:write',
+  },
+} as const satisfies Record<
+  CredentialKind,
+  { name: string; noun: string; read: Permission; write: Permission }
+>;
+
+/** write keys or service tokens, alike: list/get, create, relabel, rotate, revoke */
+function credentialHandlers(db: MockDb, kind: CredentialKind) {
+  const { name, noun, read, write } = CREDENTIALS[kind];
+  /** a step by an admin on the key named in the path */
   const step =
     (run: (id: number, user: SessionUser, request: Request) => Promise<unknown> | unknown, status = 200) =>
     async ({ params, request }: { params: Record<string, unknown>; request: Request }) => {
-      const user = guard(db, 'write-keys:write', request);
+      const user = guard(db, write, request);
       if (isResponse(user)) return user;
       const id = idOf(params.id);
       if (id === undefined) return badId();
@@ -463,39 +480,44 @@ function writeKeyHandlers(db: MockDb) {
   return [
     ...resourceHandlers(
       {
-        name: 'write-keys',
-        rows: () => db.writeKeys,
+        name,
+        rows: () => (kind === 'write_key' ? db.writeKeys : db.serviceTokens),
         schema: writeKeySchema,
-        permission: 'write-keys:read',
+        permission: read,
         sortable: ['id', 'source', 'label', 'created_at'],
       },
       db,
     ),
-    http.post('/api/write-keys', async ({ request }) => {
-      const user = guard(db, 'write-keys:write', request);
+    http.post(`/api/${name}`, async ({ request }) => {
+      const user = guard(db, write, request);
       if (isResponse(user)) return user;
-      const body = await parseBody(request, writeKeyCreateSchema, 'write key');
+      const body = await parseBody(request, writeKeyCreateSchema, noun);
       if (isResponse(body)) return body;
-      return HttpResponse.json(newWriteKeySchema.parse(createWriteKey(db, body, user)), { status: 201 });
+      return HttpResponse.json(newWriteKeySchema.parse(createCredential(db, kind, body, user)), {
+        status: 201,
+      });
     }),
     http.put(
-      '/api/write-keys/:id',
+      `/api/${name}/:id`,
       step(async (id, user, request) => {
-        const body = await parseBody(request, writeKeyUpdateSchema, 'write key');
+        const body = await parseBody(request, writeKeyUpdateSchema, noun);
         if (isResponse(body)) return body;
-        return writeKeySchema.parse(relabelWriteKey(db, id, body.label, user));
+        return writeKeySchema.parse(relabelCredential(db, kind, id, body.label, user));
       }),
     ),
     http.post(
-      '/api/write-keys/:id/rotate',
+      `/api/${name}/:id/rotate`,
       step(
-        (id, user, request) => notJson(request) ?? newWriteKeySchema.parse(rotateWriteKey(db, id, user)),
+        (id, user, request) =>
+          notJson(request) ?? newWriteKeySchema.parse(rotateCredential(db, kind, id, user)),
         201,
       ),
     ),
     http.post(
-      '/api/write-keys/:id/revoke',
-      step((id, user, request) => notJson(request) ?? writeKeySchema.parse(revokeWriteKey(db, id, user))),
+      `/api/${name}/:id/revoke`,
+      step(
+        (id, user, request) => notJson(request) ?? writeKeySchema.parse(revokeCredential(db, kind, id, user)),
+      ),
     ),
   ];
 }
@@ -723,7 +745,8 @@ export function createHandlers(db: MockDb) {
       db,
     ),
     ...userHandlers(db),
-    ...writeKeyHandlers(db),
+    ...credentialHandlers(db, 'write_key'),
+    ...credentialHandlers(db, 'service_token'),
     ...auditHandlers(db),
     ...licenseHandlers(db),
   ];

@@ -13,7 +13,7 @@ import { licenses } from './licenses/index.ts';
 import { permissions } from './permissions/index.ts';
 import { trackingPlan } from './tracking-plan/index.ts';
 import { users } from './users/index.ts';
-import { writeKeys } from './write-keys/index.ts';
+import { serviceTokens, writeKeys } from './write-keys/index.ts';
 
 /**
  * Everything needs a session (requireAuth: signed out, only the login page renders). What a user may
@@ -41,6 +41,7 @@ export const App = () => {
       <Resource name="enums" {...enums} />
       <Resource name="users" {...users} />
       <Resource name="write-keys" {...writeKeys} />
+      <Resource name="service-tokens" {...serviceTokens} />
       <Resource name="audit" {...audit} />
       <Resource name="permissions" {...permissions} />
     </Admin>

@@ -22,6 +22,14 @@ export const ACCESS: Record<string, Record<string, Permission>> = {
     rotate: 'write-keys:write',
     revoke: 'write-keys:write',
   },
+  'service-tokens': {
+    list: 'service-tokens:read',
+    show: 'service-tokens:read',
+    create: 'service-tokens:write',
+    edit: 'service-tokens:write',
+    rotate: 'service-tokens:write',
+    revoke: 'service-tokens:write',
+  },
   audit: { list: 'audit:read', show: 'audit:read', export: 'audit:export' },
   permissions: { list: 'permissions:read' },
   licenses: {

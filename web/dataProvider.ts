@@ -25,6 +25,10 @@ const post = (url: string, body: unknown = {}) =>
 
 const rest = simpleRestProvider('/api', httpClient);
 
+/** the resources of the credentials managed alike: ingestion write keys and the platform's service tokens */
+export const CREDENTIAL_RESOURCES = ['write-keys', 'service-tokens'] as const;
+export type CredentialResource = (typeof CREDENTIAL_RESOURCES)[number];
+
 /**
  * The stock ra-data-simple-rest provider plus the workflow steps that are not plain CRUD. Pages call these
  * through `useDataProvider<ConsoleDataProvider>()`, so a 401 from them ends the session like any other call.
@@ -32,16 +36,16 @@ const rest = simpleRestProvider('/api', httpClient);
 export const dataProvider = {
   ...rest,
   /**
-   * POST /api/write-keys: the answer carries the key itself, shown once. Not the stock `create`, which would
-   * keep the record (key included) in react-admin's query cache.
+   * POST /api/write-keys or /api/service-tokens (`resource`): the answer carries the key itself, shown once.
+   * Not the stock `create`, which would keep the record (key included) in react-admin's query cache.
    */
-  createWriteKey: async (data: { source: string; label: string }) =>
-    newWriteKeySchema.parse((await post('/api/write-keys', data)).json),
+  createCredential: async (resource: CredentialResource, data: { source: string; label: string }) =>
+    newWriteKeySchema.parse((await post(`/api/${resource}`, data)).json),
   /** a new key for the same source and label; the old one is revoked at once */
-  rotateWriteKey: async (id: Identifier) =>
-    newWriteKeySchema.parse((await post(`/api/write-keys/${encodeURIComponent(id)}/rotate`)).json),
-  revokeWriteKey: async (id: Identifier) =>
-    writeKeySchema.parse((await post(`/api/write-keys/${encodeURIComponent(id)}/revoke`)).json),
+  rotateCredential: async (resource: CredentialResource, id: Identifier) =>
+    newWriteKeySchema.parse((await post(`/api/${resource}/${encodeURIComponent(id)}/rotate`)).json),
+  revokeCredential: async (resource: CredentialResource, id: Identifier) =>
+    writeKeySchema.parse((await post(`/api/${resource}/${encodeURIComponent(id)}/revoke`)).json),
   /** walks the audit log's hash chain on the server */
   verifyAudit: async () => auditVerifySchema.parse((await httpClient('/api/audit/verify')).json),
   /**

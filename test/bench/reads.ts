@@ -6,7 +6,15 @@ import type { EventStore } from '../../server/ingest/store.ts';
 import { dayOf } from '../../server/ingest/store.ts';
 import { type Reporter, target } from './report.ts';
 import { count, int, ms, seconds, summarize } from './stats.ts';
-import { BENCH_PII_KEY, batchBySource, DAY_MS, envelope, TRAFFIC_START, withTempDir } from './util.ts';
+import {
+  analystCookie,
+  BENCH_PII_KEY,
+  batchBySource,
+  DAY_MS,
+  envelope,
+  TRAFFIC_START,
+  withTempDir,
+} from './util.ts';
 
 const SPAN_DAYS = 90;
 /** journeys per generated chunk: ~20 k events */
@@ -110,7 +118,7 @@ export async function measureReads(size: number, reporter: Reporter): Promise<vo
   await withTempDir(`reads-${size}`, async (dir) => {
     const db = openDatabase(join(dir, 'console.db'));
     try {
-      const { app, store } = createApp({ db, piiKey: BENCH_PII_KEY });
+      const { app, store, sessions } = createApp({ db, piiKey: BENCH_PII_KEY });
       const { elapsedMs } = fill(db, store, size);
       const days = db
         .prepare('SELECT count(DISTINCT day) FROM landing_phase1_completeness_events')
@@ -158,8 +166,9 @@ export async function measureReads(size: number, reporter: Reporter): Promise<vo
           limit: LIST_P95_MS,
         },
       ];
+      const cookie = analystCookie(db, sessions);
       for (const q of queries) {
-        const t = await timeRequests((url) => app.request(url), q.url);
+        const t = await timeRequests((url) => app.request(url, { headers: { Cookie: cookie } }), q.url);
         const s = summarize(t.samples);
         if (s.n < SAMPLES) {
           reporter.note(

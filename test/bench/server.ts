@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { type DB, openDatabase } from '../../db/open.ts';
 import { type ConsoleApp, createApp } from '../../server/app.ts';
 import { createWriteKey } from '../../server/write-keys/keys.ts';
-import { BENCH_PII_KEY } from './util.ts';
+import { analystCookie, BENCH_PII_KEY } from './util.ts';
 
 /** the generator's sources; each gets its own write key, as each team's integration would */
 export const SOURCES = ['frontend-build', 'platform-integration', 'operations-compliance'] as const;
@@ -15,6 +15,8 @@ export interface RunningServer {
   console: ConsoleApp;
   /** write key of each source */
   keys: Map<string, string>;
+  /** a data analyst's session cookie, for the console's routes */
+  cookie: string;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startServer(dir: string): Promise<RunningServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     db,
+    cookie: analystCookie(db, consoleApp.sessions),
     console: consoleApp,
     keys,
     close: async () => {

@@ -14,10 +14,10 @@ class CompletenessStream {
   private readonly abort = new AbortController();
   private reading: Promise<void> = Promise.resolve();
 
-  static async open(baseUrl: string): Promise<CompletenessStream> {
+  static async open(baseUrl: string, cookie: string): Promise<CompletenessStream> {
     const s = new CompletenessStream();
     const res = await fetch(`${baseUrl}/api/completeness/stream`, {
-      headers: { Accept: 'text/event-stream' },
+      headers: { Accept: 'text/event-stream', Cookie: cookie },
       signal: s.abort.signal,
     });
     if (!res.ok || !res.body) throw new Error(`GET /api/completeness/stream answered ${res.status}`);
@@ -120,7 +120,7 @@ export async function measureStreamLatency(
   const current = await fetch(`${server.url}/api/completeness-events/${encodeURIComponent(id)}`);
   let total = current.status === 404 ? 0 : ((await current.json()) as { total: number }).total;
 
-  const stream = await CompletenessStream.open(server.url);
+  const stream = await CompletenessStream.open(server.url, server.cookie);
   const pending: Array<Promise<number | undefined>> = [];
   try {
     for (let i = 0; i < opts.samples; i++) {

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GeneratedEvent } from '../../db/demo.ts';
+import type { DB } from '../../db/open.ts';
+import type { SessionStore } from '../../server/auth/sessions.ts';
 import type { IncomingEvent } from '../../server/ingest/store.ts';
+import { insertUser } from '../../server/users/store.ts';
 
 /** the PII key every benchmark app is built with (the value does not affect timing) */
 export const BENCH_PII_KEY = 'bench-only-pii-key-0123456789';
@@ -53,4 +56,19 @@ export function batchBySource(
   }
   for (const [source, rest] of open) out.push({ source, events: rest });
   return out;
+}
+
+/**
+ * A session cookie for reading the console's API as a data analyst (every console route needs one):
+ * the user is inserted with an unusable password hash, the session made as a sign-in would.
+ */
+export function analystCookie(db: DB, sessions: SessionStore): string {
+  const now = new Date();
+  const id = insertUser(
+    db,
+    { username: 'bench', display_name: 'Bench', roles: ['data_analyst'], team: null },
+    'none',
+    now,
+  );
+  return `lc_session=${sessions.create(id, now, 'bench', 'bench')}`;
 }

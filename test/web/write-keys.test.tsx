@@ -133,3 +133,67 @@ describe('write keys', () => {
     expect(db.writeKeys.find((k) => k.id === 3)?.label).toBe('compliance tooling');
   });
 });
+
+describe('service tokens', () => {
+  let db: MockDb;
+  beforeEach(() => {
+    db = emptyDb();
+    server.use(...createHandlers(db));
+  });
+
+  it('are in the menu for an admin, and a new token (`st_…`) is shown once', async () => {
+    const user = userEvent.setup();
+    const calls = recordCalls();
+    renderApp('#/service-tokens', { as: 'admin' });
+
+    expect(await screen.findByTestId('menu-service-tokens')).toHaveAttribute('href', '#/service-tokens');
+    const demo = (await screen.findByText('demo licence check')).closest('tr') as HTMLElement;
+    expect(demo).toHaveTextContent('platform-integration');
+    expect(demo).toHaveTextContent('demo-pla…');
+
+    await user.click(screen.getByRole('link', { name: 'Create' }));
+    await user.click(await screen.findByRole('combobox', { name: 'Source team' }));
+    await user.click(await screen.findByRole('option', { name: 'platform-integration' }));
+    await user.type(screen.getByRole('textbox', { name: 'Label' }), 'licence check v2');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+
+    const dialog = await screen.findByTestId('new-write-key');
+    expect(dialog).toHaveTextContent('Service token for platform-integration');
+    const key = within(dialog).getByTestId('new-write-key-value').textContent ?? '';
+    expect(key).toMatch(/^st_[A-Za-z0-9_-]{32}$/);
+    expect(calls).toContain('POST /api/service-tokens');
+    expect(calls).not.toContain('POST /api/write-keys');
+    expect(db.serviceTokens.at(-1)).toMatchObject({ label: 'licence check v2', key_prefix: key.slice(0, 8) });
+    // a service token is not a write key
+    expect(db.writeKeys.map((k) => k.label)).not.toContain('licence check v2');
+
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }));
+    expect(await screen.findByText('licence check v2')).toBeInTheDocument();
+    expect(window.location.hash).toBe('#/service-tokens');
+    await waitFor(() => expect(screen.queryByTestId('new-write-key')).not.toBeInTheDocument());
+    expect(document.body).not.toHaveTextContent(key);
+  });
+
+  it('revokes a token through its own endpoint, naming it a service token', async () => {
+    const user = userEvent.setup();
+    const calls = recordCalls();
+    renderApp('#/service-tokens', { as: 'admin' });
+    await screen.findByText('demo licence check');
+
+    await user.click(await screen.findByTestId('revoke-write-key-1'));
+    const confirm = await screen.findByRole('dialog');
+    expect(confirm).toHaveTextContent('Revoke the service token “demo licence check”?');
+    await user.click(within(confirm).getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByText('Service token revoked')).toBeInTheDocument();
+    expect(calls).toContain('POST /api/service-tokens/1/revoke');
+    expect(db.serviceTokens[0]?.status).toBe('revoked');
+    expect(db.writeKeys.find((k) => k.id === 1)?.status).toBe('active');
+  });
+
+  it('are not in the menu of a non-admin', async () => {
+    renderApp('#/', { as: 'compliance_reviewer' });
+    expect(await screen.findByTestId('menu-licenses')).toBeInTheDocument();
+    expect(screen.queryByTestId('menu-service-tokens')).toBeNull();
+    expect(screen.queryByTestId('menu-write-keys')).toBeNull();
+  });
+});

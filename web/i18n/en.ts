@@ -78,6 +78,21 @@ const consoleMessages = {
         actions: 'Actions',
       },
     },
+    'service-tokens': {
+      name: 'Service token |||| Service tokens',
+      fields: {
+        id: 'Id',
+        source: 'Source team',
+        label: 'Label',
+        key_prefix: 'Token',
+        created_at: 'Created',
+        created_by: 'Created by',
+        revoked_at: 'Revoked',
+        revoked_by: 'Revoked by',
+        status: 'Status',
+        actions: 'Actions',
+      },
+    },
     audit: {
       name: 'Audit entry |||| Audit log',
       fields: {
@@ -210,7 +225,7 @@ const consoleMessages = {
       revoked: 'Revoked',
     },
     new_key: {
-      title: 'Write key for %{source}',
+      title: '%{name} for %{source}',
       warning: 'Copy this key now and keep it safe: it will not be shown again.',
       copy: 'Copy',
       copied: 'Key copied to the clipboard',
@@ -218,15 +233,15 @@ const consoleMessages = {
     },
     rotate: {
       button: 'Rotate',
-      title: 'Rotate the write key “%{label}”?',
+      title: 'Rotate the %{noun} “%{label}”?',
       content:
-        'A new key replaces this one, which stops working at once: senders using it are refused until they switch.',
+        'A new key replaces this one, which stops working at once: anyone still using it is refused until they switch.',
     },
     revoke: {
       button: 'Revoke',
-      title: 'Revoke the write key “%{label}”?',
-      content: 'Events sent with this key are refused from now on. This cannot be undone.',
-      done: 'Write key revoked',
+      title: 'Revoke the %{noun} “%{label}”?',
+      content: 'Anything sent with this key is refused from now on. This cannot be undone.',
+      done: '%{name} revoked',
     },
   },
   audit: {
@@ -353,6 +368,7 @@ const consoleMessages = {
       sensitive: 'Sensitive fields',
       users: 'Users',
       'write-keys': 'Write keys',
+      'service-tokens': 'Service tokens',
       audit: 'Audit log',
       licenses: 'Licences',
     },

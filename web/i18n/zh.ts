@@ -287,6 +287,21 @@ export const zh: Messages = {
         actions: '操作',
       },
     },
+    'service-tokens': {
+      name: '服务令牌',
+      fields: {
+        id: '编号',
+        source: '来源团队',
+        label: '标签',
+        key_prefix: '令牌',
+        created_at: '创建时间',
+        created_by: '创建人',
+        revoked_at: '吊销时间',
+        revoked_by: '吊销人',
+        status: '状态',
+        actions: '操作',
+      },
+    },
     audit: {
       name: '审计日志',
       fields: {
@@ -418,7 +433,7 @@ export const zh: Messages = {
       revoked: '已吊销',
     },
     new_key: {
-      title: '%{source} 的写入密钥',
+      title: '%{source} 的%{name}',
       warning: '请立即复制并妥善保管此密钥：它不会再次显示。',
       copy: '复制',
       copied: '密钥已复制到剪贴板',
@@ -426,14 +441,14 @@ export const zh: Messages = {
     },
     rotate: {
       button: '轮换',
-      title: '轮换写入密钥“%{label}”？',
-      content: '新密钥将替换此密钥，旧密钥立即失效：仍在使用它的发送方在切换前会被拒绝。',
+      title: '轮换%{noun}“%{label}”？',
+      content: '新密钥将替换此密钥，旧密钥立即失效：仍在使用它的一方在切换前会被拒绝。',
     },
     revoke: {
       button: '吊销',
-      title: '吊销写入密钥“%{label}”？',
-      content: '此后使用该密钥发送的事件将被拒绝。此操作无法撤销。',
-      done: '写入密钥已吊销',
+      title: '吊销%{noun}“%{label}”？',
+      content: '此后使用该密钥的请求将被拒绝。此操作无法撤销。',
+      done: '%{name}已吊销',
     },
   },
   audit: {
@@ -560,6 +575,7 @@ export const zh: Messages = {
       sensitive: '敏感字段',
       users: '用户',
       'write-keys': '写入密钥',
+      'service-tokens': '服务令牌',
       audit: '审计日志',
       licenses: '授权',
     },

@@ -9,6 +9,7 @@ const RESOURCES = [
   'enums',
   'users',
   'write-keys',
+  'service-tokens',
   'audit',
   'permissions',
 ];

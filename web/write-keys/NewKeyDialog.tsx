@@ -15,6 +15,7 @@ import { createContext } from 'react';
 import { useNotify, useTranslate } from 'react-admin';
 import type { z } from 'zod';
 import type { newWriteKeySchema } from '../../server/write-keys/schemas.ts';
+import { useCredentialResource } from './useCredentialResource.ts';
 
 export type NewWriteKey = z.infer<typeof newWriteKeySchema>;
 
@@ -25,7 +26,7 @@ export type NewWriteKey = z.infer<typeof newWriteKeySchema>;
 export const ShowNewKeyContext = createContext<(writeKey: NewWriteKey) => void>(() => {});
 
 /**
- * The one time a write key is shown: after creating or rotating it. The key lives only in the state of the
+ * The one time a write key or service token is shown: after creating or rotating it. The key lives only in the state of the
  * page that opened this dialog; closing it drops the key for good.
  */
 export const NewKeyDialog = ({
@@ -37,6 +38,7 @@ export const NewKeyDialog = ({
 }) => {
   const translate = useTranslate();
   const notify = useNotify();
+  const { name } = useCredentialResource();
   const copy = async () => {
     if (!writeKey) return;
     try {
@@ -50,7 +52,9 @@ export const NewKeyDialog = ({
     <Dialog open={writeKey !== null} onClose={onClose} data-testid="new-write-key" maxWidth="sm" fullWidth>
       {writeKey && (
         <>
-          <DialogTitle>{translate('write_keys.new_key.title', { source: writeKey.source })}</DialogTitle>
+          <DialogTitle>
+            {translate('write_keys.new_key.title', { name, source: writeKey.source })}
+          </DialogTitle>
           <DialogContent>
             <Stack spacing={2}>
               <Alert severity="warning">{translate('write_keys.new_key.warning')}</Alert>

@@ -15,11 +15,12 @@ import type { WriteKeyRecord } from '../../server/write-keys/schemas.ts';
 import type { ConsoleDataProvider } from '../dataProvider.ts';
 import { useNotifyServerError } from '../useNotifyServerError.ts';
 import { ShowNewKeyContext } from './NewKeyDialog.tsx';
+import { useCredentialResource } from './useCredentialResource.ts';
 
 type Step = 'rotate' | 'revoke';
 
 /**
- * Rotate and Revoke on an active key, each behind a confirmation. Clicks are kept inside (the dialogs are
+ * Rotate and Revoke on an active key (write key or service token, by the resource of the list), each behind a confirmation. Clicks are kept inside (the dialogs are
  * portals, but React still bubbles their clicks to the row, which would open the edit page).
  */
 export const WriteKeyActions = () => {
@@ -28,7 +29,8 @@ export const WriteKeyActions = () => {
   const notify = useNotify();
   const notifyError = useNotifyServerError();
   const refresh = useRefresh();
-  const { canAccess } = useCanAccess({ resource: 'write-keys', action: 'rotate' });
+  const { resource, name, noun } = useCredentialResource();
+  const { canAccess } = useCanAccess({ resource, action: 'rotate' });
   const [confirming, setConfirming] = useState<Step | null>(null);
   const [busy, setBusy] = useState(false);
   const showNewKey = useContext(ShowNewKeyContext);
@@ -38,10 +40,10 @@ export const WriteKeyActions = () => {
   const run = async (step: Step) => {
     setBusy(true);
     try {
-      if (step === 'rotate') showNewKey(await dataProvider.rotateWriteKey(record.id));
+      if (step === 'rotate') showNewKey(await dataProvider.rotateCredential(resource, record.id));
       else {
-        await dataProvider.revokeWriteKey(record.id);
-        notify('write_keys.revoke.done', { type: 'info' });
+        await dataProvider.revokeCredential(resource, record.id);
+        notify('write_keys.revoke.done', { type: 'info', messageArgs: { name } });
       }
       refresh();
     } catch (error) {
@@ -79,7 +81,7 @@ export const WriteKeyActions = () => {
         loading={busy}
         title={`write_keys.${confirming ?? 'rotate'}.title`}
         content={`write_keys.${confirming ?? 'rotate'}.content`}
-        titleTranslateOptions={{ label: record.label }}
+        titleTranslateOptions={{ noun, label: record.label }}
         confirmColor="warning"
         onConfirm={() => confirming && run(confirming)}
         onClose={() => setConfirming(null)}

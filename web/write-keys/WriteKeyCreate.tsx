@@ -12,21 +12,27 @@ import { teamChoices } from '../auth/roles.tsx';
 import type { ConsoleDataProvider } from '../dataProvider.ts';
 import { useNotifyServerError } from '../useNotifyServerError.ts';
 import { NewKeyDialog, type NewWriteKey } from './NewKeyDialog.tsx';
+import { useCredentialResource } from './useCredentialResource.ts';
 
 /**
- * Creates a key through the data provider's createWriteKey (not the stock create, so the key never enters
- * react-admin's cache) and shows it once; closing the dialog goes back to the list.
+ * Creates a write key or service token (the page's resource) through the data provider's createCredential
+ * (not the stock create, so the key never enters react-admin's cache) and shows it once; closing the dialog
+ * goes back to the list.
  */
 export const WriteKeyCreate = () => {
   const dataProvider = useDataProvider<ConsoleDataProvider>();
   const notifyError = useNotifyServerError();
   const redirect = useRedirect();
+  const { resource } = useCredentialResource();
   const [created, setCreated] = useState<NewWriteKey | null>(null);
 
   const save = async (values: Record<string, unknown>) => {
     try {
       setCreated(
-        await dataProvider.createWriteKey({ source: String(values.source), label: String(values.label) }),
+        await dataProvider.createCredential(resource, {
+          source: String(values.source),
+          label: String(values.label),
+        }),
       );
     } catch (error) {
       notifyError(error);
@@ -46,7 +52,7 @@ export const WriteKeyCreate = () => {
         writeKey={created}
         onClose={() => {
           setCreated(null);
-          redirect('list', 'write-keys');
+          redirect('list', resource);
         }}
       />
     </Create>

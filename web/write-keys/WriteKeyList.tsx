@@ -18,7 +18,7 @@ const writeKeyFilters = [
   <SelectInput key="status" source="status" choices={statusChoices} alwaysOn />,
 ];
 
-/** the ingestion write keys; only their first characters are ever shown again */
+/** the ingestion write keys or the service tokens (the page's resource); only their first characters are ever shown again */
 export const WriteKeyList = () => {
   const [newKey, setNewKey] = useState<NewWriteKey | null>(null);
   return (
