@@ -117,7 +117,12 @@ export async function measureStreamLatency(
   const key = server.keys.get('frontend-build');
   if (!key) throw new Error('no write key for frontend-build');
   const id = `${dayOf(new Date(OCCURRED_AT))}|${EVENT}`;
-  const current = await fetch(`${server.url}/api/completeness-events/${encodeURIComponent(id)}`);
+  const current = await fetch(`${server.url}/api/completeness-events/${encodeURIComponent(id)}`, {
+    headers: { Cookie: server.cookie },
+  });
+  if (current.status !== 200 && current.status !== 404) {
+    throw new Error(`GET /api/completeness-events/${id} answered ${current.status}`);
+  }
   let total = current.status === 404 ? 0 : ((await current.json()) as { total: number }).total;
 
   const stream = await CompletenessStream.open(server.url, server.cookie);
