@@ -19,10 +19,11 @@ import type { AppEnv } from './http/env.ts';
 import { ApiError, onError } from './http/errors.ts';
 import { makePseudonymizer, makeReviewerPseudonym } from './ingest/pseudonymize.ts';
 import { ingestRoutes } from './ingest/routes.ts';
+import type { StoredListener } from './ingest/store.ts';
 import { createEventStore } from './ingest/store.ts';
 import { createDecider } from './licenses/decide.ts';
 import { licenseCheckRoutes, licenseRoutes } from './licenses/routes.ts';
-import { DEFAULT_SLA, openApplications, type SlaPolicy } from './licenses/store.ts';
+import { DEFAULT_SLA, openApplications, type SlaPolicy, trackTasks } from './licenses/store.ts';
 import { planRoutes } from './plan/routes.ts';
 import { PlanCache } from './plan/snapshot.ts';
 import { userRoutes } from './users/routes.ts';
@@ -48,6 +49,13 @@ export interface AppDeps {
   sla?: SlaPolicy;
 }
 
+/** several projections kept from the event stream, each run for every stored event */
+const projections =
+  (listeners: StoredListener[]): StoredListener =>
+  (e) => {
+    for (const l of listeners) l(e);
+  };
+
 export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 30 * 60_000, maxMs: 12 * 3600_000 };
 
 /** Builds the whole console from its parts; tests call it on a temp database and use app.request(). */
@@ -62,7 +70,7 @@ export function createApp(deps: AppDeps) {
     makePseudonymizer(deps.piiKey),
     clock,
     (keys) => hub.changed(keys),
-    openApplications(db),
+    projections([openApplications(db), trackTasks(db)]),
   );
   const sla = deps.sla ?? DEFAULT_SLA;
   const decide = createDecider({

@@ -81,17 +81,14 @@ export function licenseRoutes(deps: RouteDeps & { plan: PlanCache; decide: Decid
     return { sql: whereSql(clauses), params };
   };
 
-  // the account's task_start events on the template (index landing_phase1_events_task_runs), then each task's
-  // outcome and alerts by task_id (index landing_phase1_events_task_id)
+  // the licence's tasks and what followed each, from the task projection (landing_phase1_tasks_account)
   const starts = db.prepare(
-    `SELECT occurred_at, properties FROM landing_phase1_events WHERE event = 'task_start'
-       AND json_extract(properties, '$.account_id') = ? AND json_extract(properties, '$.template_id') = ?
-     ORDER BY occurred_at DESC LIMIT ${MAX_LICENSE_TASKS}`,
+    `SELECT e.occurred_at, e.properties FROM landing_phase1_tasks t JOIN landing_phase1_events e ON e.id = t.start_event_pk
+     WHERE t.account_id = ? AND t.template_id = ? ORDER BY t.started_at DESC LIMIT ${MAX_LICENSE_TASKS}`,
   );
   const followUps = db.prepare(
-    `SELECT event, occurred_at, properties FROM landing_phase1_events
-     WHERE json_extract(properties, '$.task_id') = ? AND event IN ('task_completed', 'task_failed', 'risk_alert')
-     ORDER BY occurred_at`,
+    `SELECT e.event, e.occurred_at, e.properties FROM landing_phase1_task_events f
+     JOIN landing_phase1_events e ON e.id = f.event_pk WHERE f.task_id = ? ORDER BY e.occurred_at, e.id`,
   );
   const parse = (r: { event?: string; occurred_at: string; properties: string }): TaskEvent => ({
     event: r.event ?? 'task_start',
@@ -210,12 +207,10 @@ export function licenseCheckRoutes(db: DB, clock: () => Date) {
     `SELECT * FROM landing_phase1_licenses WHERE account_id = ? AND template_id = ?
      ORDER BY (status = 'approved') DESC, id DESC LIMIT 1`,
   );
-  // the expressions and WHERE match the partial index landing_phase1_events_task_runs
+  // one range of landing_phase1_tasks_account
   const runs = db
     .prepare(
-      `SELECT count(*) FROM landing_phase1_events WHERE event = 'task_start'
-         AND json_extract(properties, '$.account_id') = ? AND json_extract(properties, '$.template_id') = ?
-         AND occurred_at >= ?`,
+      'SELECT count(*) FROM landing_phase1_tasks WHERE account_id = ? AND template_id = ? AND started_at >= ?',
     )
     .pluck();
   return new Hono().get('/api/licenses/check', (c) => {

@@ -348,13 +348,13 @@ describe('query plans', () => {
       .map((r) => r.detail)
       .join('\n');
 
-  it('the runs count is one range of landing_phase1_events_task_runs', () => {
+  it('the runs count is one range of landing_phase1_tasks_account', () => {
     for (let i = 0; i < 20; i++)
       taskStart(`2026-11-25T0${i % 4}:00:00.000Z`, i % 2 ? ACCOUNT : OTHER_ACCOUNT);
-    const runs = checkStatements().find((s) => s.includes('landing_phase1_events'));
+    const runs = checkStatements().find((s) => s.includes('landing_phase1_tasks'));
     expect(runs).toBeDefined();
     expect(plan(runs!, [ACCOUNT, TEMPLATE, '2026-11-25T00:00:00.000Z'])).toMatch(
-      /SEARCH landing_phase1_events USING (COVERING )?INDEX landing_phase1_events_task_runs/,
+      /SEARCH landing_phase1_tasks USING (COVERING )?INDEX landing_phase1_tasks_account/,
     );
   });
 
