@@ -1,5 +1,6 @@
 import { HttpResponse, http, sse } from 'msw';
 import { z } from 'zod';
+import { AUDIT_CSV_COLUMNS, auditCsvLine } from '../server/audit/csv.ts';
 import { auditRecordSchema, auditVerifySchema } from '../server/audit/schemas.ts';
 import { can, PERMISSIONS, type Permission, permissionsOf } from '../server/auth/permissions.ts';
 import { loginSchema, meSchema, permissionRowSchema } from '../server/auth/schemas.ts';
@@ -321,28 +322,6 @@ const auditFilters: Record<string, FilterMatcher<MockAuditRow>> = {
   },
 };
 
-/** as server/audit/routes.ts csvCell: quoted when needed, a leading = + - @ defused */
-function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-const CSV_COLUMNS = [
-  'id',
-  'at',
-  'actor',
-  'action',
-  'resource',
-  'resource_id',
-  'outcome',
-  'reason',
-  'request_id',
-  'ip',
-  'before',
-  'after',
-  'hash',
-] as const;
-
 /** as the server: a few failed sign-ins for one name and it is throttled */
 const MAX_LOGIN_FAILURES = 5;
 const THROTTLE_SECONDS = 15 * 60;
@@ -539,8 +518,8 @@ function auditHandlers(db: MockDb) {
       const lines = db.audit
         .filter((row) => matches(row, query.data.filter, auditFilters))
         .map((row) => auditRecordSchema.parse(read(row)))
-        .map((record) => `${CSV_COLUMNS.map((k) => csvCell(record[k])).join(',')}\r\n`);
-      return new HttpResponse(`${CSV_COLUMNS.join(',')}\r\n${lines.join('')}`, {
+        .map(auditCsvLine);
+      return new HttpResponse(`${AUDIT_CSV_COLUMNS.join(',')}\r\n${lines.join('')}`, {
         headers: {
           'Content-Type': 'text/csv; charset=utf-8',
           'Content-Disposition': `attachment; filename="audit-log-${new Date().toISOString().slice(0, 10)}.csv"`,

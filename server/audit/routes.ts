@@ -7,6 +7,7 @@ import type { RouteDeps } from '../http/deps.ts';
 import { buildWhere, type FilterColumns, listResponse, parseListQuery, whereSql } from '../http/dialect.ts';
 import type { AppEnv, SessionUser } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
+import { AUDIT_CSV_COLUMNS, auditCsvLine } from './csv.ts';
 import { type AuditRow, verifyAuditChain } from './log.ts';
 import type { AuditRecord } from './schemas.ts';
 
@@ -20,28 +21,6 @@ const COLUMNS: FilterColumns = {
   outcome: { sql: 'outcome', type: 'text' },
 };
 const SORTABLE = ['id', 'at', 'actor', 'action', 'resource'] as const;
-
-/** one CSV cell: quoted when needed, and a leading = + - @ defused so a spreadsheet never runs it */
-export function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-const CSV_COLUMNS = [
-  'id',
-  'at',
-  'actor',
-  'action',
-  'resource',
-  'resource_id',
-  'outcome',
-  'reason',
-  'request_id',
-  'ip',
-  'before',
-  'after',
-  'hash',
-] as const;
 
 export function auditRoutes(deps: RouteDeps & { sensitiveNames: () => ReadonlySet<string> }) {
   const { db, requires } = deps;
@@ -102,16 +81,13 @@ export function auditRoutes(deps: RouteDeps & { sensitiveNames: () => ReadonlySe
         `attachment; filename="audit-log-${deps.clock().toISOString().slice(0, 10)}.csv"`,
       );
       return stream(c, async (s) => {
-        await s.write(`${CSV_COLUMNS.join(',')}\r\n`);
+        await s.write(`${AUDIT_CSV_COLUMNS.join(',')}\r\n`);
         let last = 0;
         for (;;) {
           const rows = page.all(...params, last) as AuditRow[];
           if (rows.length === 0) break;
           last = rows[rows.length - 1]!.id;
-          const lines = rows.map((r) => {
-            const rec = present(r, user);
-            return `${CSV_COLUMNS.map((k) => csvCell(rec[k])).join(',')}\r\n`;
-          });
+          const lines = rows.map((r) => auditCsvLine(present(r, user)));
           await s.write(lines.join(''));
         }
       });
