@@ -1,3 +1,4 @@
+import { GENESIS_HASH, type VerifyResult, walkChain } from '../server/audit/chain.ts';
 import type { AuditRecord } from '../server/audit/schemas.ts';
 import { maskDeep } from '../server/auth/masking.ts';
 import { can, isTeamScoped, type Role } from '../server/auth/permissions.ts';
@@ -5,6 +6,7 @@ import { DEFAULT_DEMO_PASSWORD } from '../server/config.ts';
 import type { StoredEvent } from '../server/events/schemas.ts';
 import type { SessionUser } from '../server/http/env.ts';
 import type { PlanEventRecord } from '../server/plan/schemas.ts';
+import { DEMO_USERS } from '../server/users/demo-users.ts';
 import type { UserRecord } from '../server/users/schemas.ts';
 import type { CredentialKind } from '../server/write-keys/keys.ts';
 import type { WriteKeyRecord } from '../server/write-keys/schemas.ts';
@@ -18,18 +20,8 @@ import type { WriteKeyRecord } from '../server/write-keys/schemas.ts';
 /** the password of every mock user: the demo password of `npm start` */
 export const MOCK_PASSWORD = DEFAULT_DEMO_PASSWORD;
 
-/** as server/demo.ts DEMO_USERS (not importable here: it imports node-only modules); ids are 1, 2, … */
-export const MOCK_USERS: ReadonlyArray<Pick<UserRecord, 'username' | 'display_name' | 'roles' | 'team'>> = [
-  { username: 'reviewer', display_name: 'Reviewer Li', roles: ['compliance_reviewer'], team: null },
-  { username: 'reviewer2', display_name: 'Reviewer Zhao', roles: ['compliance_reviewer'], team: null },
-  { username: 'ops', display_name: 'Ops Wang', roles: ['ops'], team: null },
-  { username: 'ops2', display_name: 'Ops Chen', roles: ['ops'], team: null },
-  { username: 'planner', display_name: 'Planner Liu', roles: ['product_planner'], team: null },
-  { username: 'planner2', display_name: 'Planner Yang', roles: ['product_planner'], team: null },
-  { username: 'analyst', display_name: 'Analyst Huang', roles: ['data_analyst'], team: null },
-  { username: 'engineer', display_name: 'Engineer Zhou', roles: ['engineer'], team: 'frontend-build' },
-  { username: 'admin', display_name: 'Admin Wu', roles: ['admin'], team: null },
-];
+/** the server's demo users; ids are 1, 2, … in this order */
+export const MOCK_USERS = DEMO_USERS;
 
 /** as db/demo.ts DEMO_WRITE_KEYS: one key per source team */
 const MOCK_WRITE_KEYS = ['frontend-build', 'platform-integration', 'operations-compliance'] as const;
@@ -39,7 +31,6 @@ export const MOCK_SERVICE_TOKEN = 'demo-platform-service';
 
 /** when the mock's users, keys and first audit rows were made */
 const SEEDED_AT = '2026-01-05T02:00:00.000Z';
-const GENESIS_HASH = '0'.repeat(64);
 
 export interface MockAuditRow extends AuditRecord {
   prev_hash: string;
@@ -177,28 +168,8 @@ export function writeAudit(db: AccessData, entry: AuditEntry, at: string = new D
   return row.id;
 }
 
-/** as verifyAuditChain: the first row whose link or hash does not hold */
-export function verifyAudit(db: AccessData): {
-  ok: boolean;
-  checked: number;
-  broken?: { id: number; reason: string };
-} {
-  let prev = GENESIS_HASH;
-  let checked = 0;
-  for (const [index, row] of db.audit.entries()) {
-    const expectedId = index + 1;
-    if (row.id !== expectedId)
-      return { ok: false, checked, broken: { id: row.id, reason: `row ${expectedId} is missing` } };
-    if (row.prev_hash !== prev)
-      return { ok: false, checked, broken: { id: row.id, reason: 'does not link to the row before it' } };
-    const { hash, ...content } = row;
-    if (rowHash(content) !== hash)
-      return { ok: false, checked, broken: { id: row.id, reason: 'its content does not match its hash' } };
-    prev = hash;
-    checked++;
-  }
-  return { ok: true, checked };
-}
+/** as verifyAuditChain: the first row whose link or hash does not hold (with the mock's hash) */
+export const verifyAudit = (db: AccessData): VerifyResult => walkChain(db.audit, rowHash);
 
 const actorOf = (user: SessionUser | null) =>
   user ? { id: user.id, username: user.username } : { id: null, username: 'system' };

@@ -6,7 +6,8 @@ import { DEMO_WRITE_KEYS } from '../db/demo.ts';
 import { openDatabase } from '../db/open.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { DEMO_SERVICE_TOKEN, DEMO_USERS, isDemoSeeded, seedDemo, seedUsers, startSimulator } from './demo.ts';
+import { DEMO_SERVICE_TOKEN, isDemoSeeded, seedDemo, seedUsers, startSimulator } from './demo.ts';
+import { DEMO_USERS } from './users/demo-users.ts';
 import { countUsers } from './users/store.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DB } from '../../db/open.ts';
+import { GENESIS_HASH, type VerifyResult, walkChain } from './chain.ts';
+
+export { GENESIS_HASH, type VerifyResult };
 
 /**
  * The append-only audit log. Every change and decision writes one row in the same transaction as the change
@@ -36,8 +39,6 @@ export interface AuditRow {
   prev_hash: string;
   hash: string;
 }
-
-export const GENESIS_HASH = '0'.repeat(64);
 
 /** the hash of a row: over every stored column but its own hash, in a fixed order */
 export function rowHash(r: Omit<AuditRow, 'hash'>): string {
@@ -99,33 +100,10 @@ export function recordAudit(db: DB, entry: AuditEntry, at: Date): number {
   return db.transaction(() => writeAudit(db, entry, at))();
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  /** the newest row: record it elsewhere to detect a truncated tail or a rebuilt chain later */
-  head?: { id: number; hash: string };
-  /** the first row whose hash or link does not hold, and why */
-  broken?: { id: number; reason: string };
-}
-
 /** walks the chain from the first row: each row's hash must match its content and link to its predecessor */
 export function verifyAuditChain(db: DB): VerifyResult {
-  let prev = GENESIS_HASH;
-  let expectedId = 1;
-  let checked = 0;
-  for (const r of db
-    .prepare('SELECT * FROM landing_phase1_audit_log ORDER BY id')
-    .iterate() as Iterable<AuditRow>) {
-    if (r.id !== expectedId)
-      return { ok: false, checked, broken: { id: r.id, reason: `row ${expectedId} is missing` } };
-    if (r.prev_hash !== prev)
-      return { ok: false, checked, broken: { id: r.id, reason: 'does not link to the row before it' } };
-    const { hash, ...content } = r;
-    if (rowHash(content) !== hash)
-      return { ok: false, checked, broken: { id: r.id, reason: 'its content does not match its hash' } };
-    prev = hash;
-    expectedId++;
-    checked++;
-  }
-  return { ok: true, checked, ...(checked ? { head: { id: expectedId - 1, hash: prev } } : {}) };
+  return walkChain(
+    db.prepare('SELECT * FROM landing_phase1_audit_log ORDER BY id').iterate() as Iterable<AuditRow>,
+    rowHash,
+  );
 }

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { DB } from '../../db/open.ts';
 import { ApiError, invalid } from '../http/errors.ts';
-import { credentialSource } from '../write-keys/keys.ts';
+import { credentialLookup } from '../write-keys/keys.ts';
 import {
   type EventEnvelope,
   eventEnvelopeSchema,
@@ -113,6 +113,7 @@ export function fromSegment(m: SegmentMessage): IncomingEvent {
 }
 
 export function ingestRoutes(db: DB, store: EventStore) {
+  const writeKeySource = credentialLookup(db, 'write_key');
   const authenticate = (c: Context, scheme: 'Bearer' | 'Basic'): string => {
     const header = c.req.header('Authorization') ?? '';
     let key = '';
@@ -121,7 +122,7 @@ export function ingestRoutes(db: DB, store: EventStore) {
       const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
       key = decoded.split(':')[0] ?? '';
     }
-    const source = key ? credentialSource(db, 'write_key', key) : undefined;
+    const source = key ? writeKeySource(key) : undefined;
     if (!source) {
       c.header('WWW-Authenticate', scheme === 'Bearer' ? 'Bearer realm="ingest"' : 'Basic realm="ingest"');
       throw new ApiError(

@@ -10,7 +10,7 @@ import { buildWhere, listResponse, parseListQuery, whereSql } from '../http/dial
 import type { AppEnv, SessionUser } from '../http/env.ts';
 import { ApiError, invalid } from '../http/errors.ts';
 import type { PlanCache } from '../plan/snapshot.ts';
-import { credentialSource } from '../write-keys/keys.ts';
+import { credentialLookup } from '../write-keys/keys.ts';
 import type { Decide, DecisionInput } from './decide.ts';
 import { licenceAllows } from './lifecycle.ts';
 import {
@@ -203,6 +203,7 @@ const checkQuerySchema = z.object({
  * index range for the runs used.
  */
 export function licenseCheckRoutes(db: DB, clock: () => Date) {
+  const serviceTokenSource = credentialLookup(db, 'service_token');
   const latest = db.prepare(
     `SELECT * FROM landing_phase1_licenses WHERE account_id = ? AND template_id = ?
      ORDER BY (status = 'approved') DESC, id DESC LIMIT 1`,
@@ -216,7 +217,7 @@ export function licenseCheckRoutes(db: DB, clock: () => Date) {
   return new Hono().get('/api/licenses/check', (c) => {
     const header = c.req.header('Authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!token || !credentialSource(db, 'service_token', token)) {
+    if (!token || !serviceTokenSource(token)) {
       c.header('WWW-Authenticate', 'Bearer realm="service"');
       throw new ApiError(
         401,

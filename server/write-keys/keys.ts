@@ -4,14 +4,17 @@ import type { DB } from '../../db/open.ts';
 /** write keys authenticate ingestion; service tokens the platform's other calls (the licence check) */
 export type CredentialKind = 'write_key' | 'service_token';
 
-/** the source of a live credential of that kind, or undefined (unknown, revoked, or of the other kind) */
-export function credentialSource(db: DB, kind: CredentialKind, key: string): string | undefined {
-  return db
+/**
+ * A lookup of live credentials of one kind, prepared once (ingestion calls it on every request): the source
+ * of a key, or undefined when it is unknown, revoked or of the other kind.
+ */
+export function credentialLookup(db: DB, kind: CredentialKind): (key: string) => string | undefined {
+  const find = db
     .prepare(
       'SELECT source FROM landing_phase1_write_keys WHERE key_hash = ? AND kind = ? AND revoked_at IS NULL',
     )
-    .pluck()
-    .get(hashWriteKey(key), kind) as string | undefined;
+    .pluck();
+  return (key) => find.get(hashWriteKey(key), kind) as string | undefined;
 }
 
 /** write keys are stored as SHA-256 hashes: high-entropy random tokens need no slow hash */
