@@ -5,6 +5,8 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { DB } from '../db/open.ts';
+import { openAlerts } from './alerts/projection.ts';
+import { alertRoutes } from './alerts/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { createGuard, loadSession, sameOriginJson } from './auth/middleware.ts';
 import { OWASP_SCRYPT, type ScryptCost } from './auth/passwords.ts';
@@ -23,9 +25,15 @@ import type { StoredListener } from './ingest/store.ts';
 import { createEventStore } from './ingest/store.ts';
 import { createDecider } from './licenses/decide.ts';
 import { licenseCheckRoutes, licenseRoutes } from './licenses/routes.ts';
-import { DEFAULT_SLA, openApplications, type SlaPolicy, trackTasks } from './licenses/store.ts';
+import { DEFAULT_LEDGER_POLICY, createLedger, type LedgerPolicy } from './ledger/entries.ts';
+import { DEFAULT_ESTIMATE_POLICY, type EstimatePolicy, estimateRoutes } from './ledger/estimate.ts';
+import { keepLedger } from './ledger/projection.ts';
+import { ledgerRoutes } from './ledger/routes.ts';
+import { DEFAULT_SLA, openApplications, type SlaPolicy } from './licenses/store.ts';
 import { planRoutes } from './plan/routes.ts';
 import { PlanCache } from './plan/snapshot.ts';
+import { trackTasks } from './tasks/projection.ts';
+import { DEFAULT_TASK_POLICY, type TaskPolicy, taskRoutes } from './tasks/routes.ts';
 import { userRoutes } from './users/routes.ts';
 import { credentialRoutes } from './write-keys/routes.ts';
 
@@ -47,6 +55,12 @@ export interface AppDeps {
   publicOrigin?: string;
   /** SLA targets of pending licence applications (4 h fast track, 24 h standard by default) */
   sla?: SlaPolicy;
+  /** when a task with no outcome is stale (60 minutes by default) */
+  tasks?: TaskPolicy;
+  /** the four-eyes limit of manual ledger entries (1000 credits by default) */
+  ledger?: LedgerPolicy;
+  /** the credit estimate's samples and rate table */
+  estimate?: EstimatePolicy;
 }
 
 /** several projections kept from the event stream, each run for every stored event */
@@ -70,7 +84,8 @@ export function createApp(deps: AppDeps) {
     makePseudonymizer(deps.piiKey),
     clock,
     (keys) => hub.changed(keys),
-    projections([openApplications(db), trackTasks(db)]),
+    // order matters: the ledger reads the task's account from the task projection
+    projections([openApplications(db), trackTasks(db), openAlerts(db, plan, clock), keepLedger(db)]),
   );
   const sla = deps.sla ?? DEFAULT_SLA;
   const decide = createDecider({
@@ -81,6 +96,9 @@ export function createApp(deps: AppDeps) {
     sla,
     reviewerId: makeReviewerPseudonym(deps.piiKey),
   });
+
+  const ledgerPolicy = deps.ledger ?? DEFAULT_LEDGER_POLICY;
+  const ledger = createLedger({ db, clock, plan, store, policy: ledgerPolicy });
 
   const sessions = createSessionStore(db, deps.sessions ?? DEFAULT_SESSION_POLICY);
   const cookies = { secure: deps.secureCookies ?? false };
@@ -100,7 +118,18 @@ export function createApp(deps: AppDeps) {
     .route('/', credentialRoutes(routeDeps, 'write_key'))
     .route('/', credentialRoutes(routeDeps, 'service_token'))
     .route('/', auditRoutes({ ...routeDeps, sensitiveNames }))
-    .route('/', licenseRoutes({ ...routeDeps, plan, decide, sla }));
+    .route('/', licenseRoutes({ ...routeDeps, plan, decide, sla }))
+    .route(
+      '/',
+      taskRoutes({
+        ...routeDeps,
+        plan,
+        policy: deps.tasks ?? DEFAULT_TASK_POLICY,
+        approvalLimit: ledgerPolicy.approvalLimit,
+      }),
+    )
+    .route('/', alertRoutes({ ...routeDeps, plan }))
+    .route('/', ledgerRoutes({ ...routeDeps, plan, ledger }));
 
   const app = new Hono()
     .use(requestId())
@@ -123,6 +152,7 @@ export function createApp(deps: AppDeps) {
     })
     .route('/', ingestRoutes(db, store))
     .route('/', licenseCheckRoutes(db, clock))
+    .route('/', estimateRoutes(db, clock, plan, deps.estimate ?? DEFAULT_ESTIMATE_POLICY))
     .route('/api', api);
 
   app.all('/api/*', () => {
@@ -137,7 +167,7 @@ export function createApp(deps: AppDeps) {
   app.onError(onError);
   app.notFound((c) => c.json({ message: 'not found' }, 404));
 
-  return { app, hub, store, plan, sessions, decide };
+  return { app, hub, store, plan, sessions, decide, ledger };
 }
 
 export type ConsoleApp = ReturnType<typeof createApp>;

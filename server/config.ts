@@ -40,6 +40,35 @@ const envSchema = z.object({
     .positive()
     .max(24 * 30)
     .default(24),
+  CONSOLE_TASK_STALE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 60)
+    .default(60),
+  CONSOLE_ROLLBACK_APPROVAL_LIMIT: z.coerce.number().min(0).max(1e9).default(1000),
+  CONSOLE_ESTIMATE_MIN_SAMPLES: z.coerce.number().int().min(1).max(100_000).default(20),
+  CONSOLE_ESTIMATE_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  CONSOLE_CREDIT_RATES: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"standard":[10,80],"fast":[15,120]}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string(),
+        z
+          .tuple([z.number().min(0), z.number().min(0)])
+          .refine(([lo, hi]) => lo <= hi, 'each rate is [low, high] with low <= high'),
+        { error: 'must map each queue_type to [low, high] credits' },
+      ),
+    )
+    .optional(),
   CONSOLE_ADMIN_USERNAME: z.string().min(2).optional(),
   CONSOLE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });
@@ -60,6 +89,12 @@ export interface Config {
   publicOrigin: string | undefined;
   /** SLA targets of pending licence applications, in hours */
   sla: { fastTrackHours: number; standardHours: number };
+  /** a started task with no outcome after this many minutes is stale */
+  taskStaleMinutes: number;
+  /** manual ledger entries above this many credits need a second person's approval */
+  rollbackApprovalLimit: number;
+  /** the credit estimate: fewest samples, look-back window, rate table fallback */
+  estimate: { minSamples: number; windowDays: number; rates: Record<string, [number, number]> | undefined };
   /** the first admin, created in production when there is no user yet */
   firstAdmin: { username: string; password: string } | undefined;
 }
@@ -88,6 +123,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: e.NODE_ENV === 'production',
     publicOrigin: e.CONSOLE_PUBLIC_ORIGIN,
     sla: { fastTrackHours: e.CONSOLE_SLA_FAST_TRACK_HOURS, standardHours: e.CONSOLE_SLA_STANDARD_HOURS },
+    taskStaleMinutes: e.CONSOLE_TASK_STALE_MINUTES,
+    rollbackApprovalLimit: e.CONSOLE_ROLLBACK_APPROVAL_LIMIT,
+    estimate: {
+      minSamples: e.CONSOLE_ESTIMATE_MIN_SAMPLES,
+      windowDays: e.CONSOLE_ESTIMATE_WINDOW_DAYS,
+      rates: e.CONSOLE_CREDIT_RATES,
+    },
     firstAdmin:
       e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD
         ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD }

@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import { DEMO_WRITE_KEYS } from '../db/demo.ts';
 import { openDatabase } from '../db/open.ts';
 import { createApp } from './app.ts';
+import { DEFAULT_ESTIMATE_POLICY } from './ledger/estimate.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DEMO_SERVICE_TOKEN, isDemoSeeded, seedDemo, seedUsers, startSimulator } from './demo.ts';
 import { DEMO_USERS } from './users/demo-users.ts';
@@ -29,6 +30,13 @@ async function main() {
     secureCookies: config.secureCookies,
     publicOrigin: config.publicOrigin,
     sla: config.sla,
+    tasks: { staleMinutes: config.taskStaleMinutes },
+    ledger: { approvalLimit: config.rollbackApprovalLimit },
+    estimate: {
+      minSamples: config.estimate.minSamples,
+      windowDays: config.estimate.windowDays,
+      rates: config.estimate.rates ?? DEFAULT_ESTIMATE_POLICY.rates,
+    },
   });
   if (config.demo) {
     if (await seedUsers(db, DEMO_USERS, config.demoPassword, new Date()))

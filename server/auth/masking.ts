@@ -1,3 +1,5 @@
+import { can, type Role } from './permissions.ts';
+
 /**
  * Server-side masking of sensitive fields (the hashed user/account ids, approver ids — SPEC.md §3): for roles
  * without `sensitive:read` every endpoint and export replaces them before they leave the server. A masked
@@ -21,3 +23,9 @@ export function maskDeep(value: unknown, names: ReadonlySet<string>): unknown {
   }
   return value;
 }
+
+/** what a role sees of an answer: in clear with `sensitive:read`, masked otherwise */
+export const presenter =
+  (roles: readonly Role[], names: ReadonlySet<string>) =>
+  <T>(value: T): T =>
+    can(roles, 'sensitive:read') ? value : (maskDeep(value, names) as T);

@@ -44,6 +44,15 @@ export const PERMISSIONS = {
   'licenses:decide': ['compliance_reviewer'],
   'service-tokens:read': ['admin'],
   'service-tokens:write': ['admin'],
+  'tasks:read': ['compliance_reviewer', 'ops', 'product_planner', 'data_analyst'],
+  'alerts:read': ['compliance_reviewer', 'ops', 'product_planner', 'data_analyst'],
+  /** operations-compliance works the alert inbox */
+  'alerts:act': ['compliance_reviewer'],
+  'ledger:read': ['compliance_reviewer', 'ops', 'product_planner', 'data_analyst'],
+  /** ops issue rollbacks and adjustments */
+  'ledger:write': ['ops'],
+  /** a second ops or compliance person approves the large ones (never the requester) */
+  'ledger:approve': ['ops', 'compliance_reviewer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -26,3 +26,17 @@ export function idParam(c: Context): number {
     throw new ApiError(400, 'id must be a positive integer', { id: 'must be a positive integer' });
   return id;
 }
+
+/** the version a decision or step is made on: the If-Match header or the body's `version` */
+export function versionOf(c: Context, body: { version?: number | undefined }): number | undefined {
+  const header = c.req.header('If-Match');
+  if (header !== undefined) {
+    const v = Number(header.replace(/^W\//, '').replace(/"/g, ''));
+    if (!Number.isSafeInteger(v) || v < 1)
+      throw new ApiError(400, 'If-Match must be the version you read', {
+        version: 'If-Match is not a version',
+      });
+    return v;
+  }
+  return body.version;
+}

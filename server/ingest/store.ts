@@ -63,6 +63,8 @@ export interface StoredEventInfo {
   day: string;
   occurred_at: string;
   properties: Record<string, unknown>;
+  /** how many violations the event was stored with */
+  violation_count: number;
 }
 export type StoredListener = (e: StoredEventInfo) => void;
 
@@ -177,6 +179,7 @@ export function createEventStore(
         day,
         occurred_at: occurredAt,
         properties: v.properties,
+        violation_count: v.violations.length,
       });
       ec.total++;
       if (v.violations.length === 0) ec.valid++;

@@ -3,6 +3,7 @@ import { type AuditEntry, writeAudit } from '../audit/log.ts';
 import type { SessionUser } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import type { EventStore } from '../ingest/store.ts';
+import { checkActiveCodes } from '../plan/codes.ts';
 import type { PlanCache } from '../plan/snapshot.ts';
 import { approvalProblems, type LicenseAction, transition } from './lifecycle.ts';
 import type { ApproveInput, LicenseRecord, RejectInput } from './schemas.ts';
@@ -40,30 +41,8 @@ export function createDecider(deps: {
 }) {
   const { db, clock, plan, store, sla } = deps;
 
-  /** a code valid now: an active value of its enum; 422 naming the field otherwise */
-  const checkCodes = (codes: Record<string, [enumName: string, code: string]>) => {
-    const snapshot = plan.current();
-    const now = clock().toISOString();
-    const errors: Record<string, string> = {};
-    for (const [field, [enumName, code]] of Object.entries(codes)) {
-      const value = snapshot.enumValues.get(enumName)?.get(code);
-      const valid =
-        value && value.valid_from <= now && (value.deprecated_at === null || now < value.deprecated_at);
-      if (!valid)
-        errors[field] = value
-          ? `${code} is deprecated in ${enumName}`
-          : `${code} is not a value of ${enumName}`;
-    }
-    if (Object.keys(errors).length) {
-      throw new ApiError(
-        422,
-        `unknown or deprecated codes: ${Object.entries(errors)
-          .map(([f, w]) => `${f}: ${w}`)
-          .join('; ')}`,
-        errors,
-      );
-    }
-  };
+  const checkCodes = (codes: Record<string, [enumName: string, code: string]>) =>
+    checkActiveCodes(plan.current(), clock(), codes);
 
   const update = db.prepare(
     `UPDATE landing_phase1_licenses SET status = @status, version = version + 1, decided_at = coalesce(@decided_at, decided_at),

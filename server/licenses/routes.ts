@@ -4,13 +4,13 @@ import type { DB } from '../../db/open.ts';
 import { maskDeep } from '../auth/masking.ts';
 import { auditContext } from '../auth/middleware.ts';
 import { can } from '../auth/permissions.ts';
-import { idParam, parseBody } from '../http/body.ts';
+import { idParam, parseBody, versionOf } from '../http/body.ts';
 import type { RouteDeps } from '../http/deps.ts';
 import { buildWhere, listResponse, parseListQuery, whereSql } from '../http/dialect.ts';
 import type { AppEnv, SessionUser } from '../http/env.ts';
 import { ApiError, invalid } from '../http/errors.ts';
 import type { PlanCache } from '../plan/snapshot.ts';
-import { credentialLookup } from '../write-keys/keys.ts';
+import { requireServiceToken } from '../write-keys/keys.ts';
 import type { Decide, DecisionInput } from './decide.ts';
 import { licenceAllows } from './lifecycle.ts';
 import {
@@ -29,20 +29,6 @@ const SORTABLE = ['queue', 'applied_at', 'id', 'status', 'decided_at'] as const;
 /** pending first, fast track first within pending, oldest first */
 const QUEUE_ORDER =
   "(status = 'pending') DESC, (status = 'pending' AND is_fast_track = 1) DESC, applied_at ASC, id ASC";
-
-/** the version a decision is made on: the If-Match header or the body's `version` */
-function versionOf(c: Context, body: { version?: number | undefined }): number | undefined {
-  const header = c.req.header('If-Match');
-  if (header !== undefined) {
-    const v = Number(header.replace(/^W\//, '').replace(/"/g, ''));
-    if (!Number.isSafeInteger(v) || v < 1)
-      throw new ApiError(400, 'If-Match must be the version you read', {
-        version: 'If-Match is not a version',
-      });
-    return v;
-  }
-  return body.version;
-}
 
 export function licenseRoutes(deps: RouteDeps & { plan: PlanCache; decide: Decide; sla: SlaPolicy }) {
   const { db, clock, requires, plan, decide, sla } = deps;
@@ -203,7 +189,6 @@ const checkQuerySchema = z.object({
  * index range for the runs used.
  */
 export function licenseCheckRoutes(db: DB, clock: () => Date) {
-  const serviceTokenSource = credentialLookup(db, 'service_token');
   const latest = db.prepare(
     `SELECT * FROM landing_phase1_licenses WHERE account_id = ? AND template_id = ?
      ORDER BY (status = 'approved') DESC, id DESC LIMIT 1`,
@@ -214,18 +199,7 @@ export function licenseCheckRoutes(db: DB, clock: () => Date) {
       'SELECT count(*) FROM landing_phase1_tasks WHERE account_id = ? AND template_id = ? AND started_at >= ?',
     )
     .pluck();
-  return new Hono().get('/api/licenses/check', (c) => {
-    const header = c.req.header('Authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!token || !serviceTokenSource(token)) {
-      c.header('WWW-Authenticate', 'Bearer realm="service"');
-      throw new ApiError(
-        401,
-        token
-          ? 'unknown or revoked service token'
-          : 'missing service token: send Authorization: Bearer <service token>',
-      );
-    }
+  return new Hono().get('/api/licenses/check', requireServiceToken(db), (c) => {
     const parsed = checkQuerySchema.safeParse(c.req.query());
     if (!parsed.success) throw invalid(parsed.error, 'licence check');
     const { account_id, template_id } = parsed.data;

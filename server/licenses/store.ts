@@ -99,26 +99,3 @@ export function openApplications(db: DB) {
 export function getLicenseRow(db: DB, id: number): LicenseRow | undefined {
   return db.prepare('SELECT * FROM landing_phase1_licenses WHERE id = ?').get(id) as LicenseRow | undefined;
 }
-
-const TASK_FOLLOW_UPS = new Set(['task_completed', 'task_failed', 'risk_alert']);
-
-/**
- * Keeps the task projection the licence page and the licence check read (inside the storing transaction):
- * a task_start adds its task, a later event of that task_id is linked to it.
- */
-export function trackTasks(db: DB) {
-  const start = db.prepare(
-    `INSERT OR IGNORE INTO landing_phase1_tasks (task_id, start_event_pk, account_id, template_id, started_at)
-     VALUES (?, ?, ?, ?, ?)`,
-  );
-  const followUp = db.prepare(
-    'INSERT OR IGNORE INTO landing_phase1_task_events (task_id, event_pk) VALUES (?, ?)',
-  );
-  return (e: StoredEventInfo) => {
-    const taskId = e.properties.task_id;
-    if (typeof taskId !== 'string') return;
-    if (e.event === 'task_start')
-      start.run(taskId, e.pk, str(e.properties.account_id), str(e.properties.template_id), e.occurred_at);
-    else if (TASK_FOLLOW_UPS.has(e.event)) followUp.run(taskId, e.pk);
-  };
-}

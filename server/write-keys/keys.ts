@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
 import type { DB } from '../../db/open.ts';
+import { ApiError } from '../http/errors.ts';
 
 /** write keys authenticate ingestion; service tokens the platform's other calls (the licence check) */
 export type CredentialKind = 'write_key' | 'service_token';
@@ -44,4 +46,24 @@ export function createWriteKey(
     )
     .run(kind, k.source, k.label, hashWriteKey(key), key.slice(0, 8), k.createdAt, k.createdBy ?? null);
   return { id: Number(lastInsertRowid), key };
+}
+
+/**
+ * The platform's calls other than ingestion authenticate with `Authorization: Bearer <service token>`, not a
+ * session: 401 with a WWW-Authenticate challenge when it is missing, unknown or revoked.
+ */
+export function requireServiceToken(db: DB): MiddlewareHandler {
+  const lookup = credentialLookup(db, 'service_token');
+  return async (c, next) => {
+    const header = c.req.header('Authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token || !lookup(token)) {
+      c.header('WWW-Authenticate', 'Bearer realm="service"');
+      throw new ApiError(
+        401,
+        token ? 'unknown or revoked service token' : 'missing service token: send Authorization: Bearer <service token>',
+      );
+    }
+    await next();
+  };
 }

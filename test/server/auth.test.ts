@@ -101,6 +101,11 @@ describe('POST /api/auth/login', () => {
         'enums:read',
         'permissions:read',
         'licenses:read',
+        'tasks:read',
+        'alerts:read',
+        'ledger:read',
+        'ledger:write',
+        'ledger:approve',
       ],
     });
     expect((await me(`lc_session=${tokenOf(res)}`)).status).toBe(200);
@@ -168,6 +173,11 @@ describe('POST /api/auth/login', () => {
         'audit:export',
         'licenses:read',
         'licenses:decide',
+        'tasks:read',
+        'alerts:read',
+        'alerts:act',
+        'ledger:read',
+        'ledger:approve',
       ],
       engineer: ['completeness:read', 'events:read', 'tracking-plan:read', 'enums:read', 'permissions:read'],
     } as const;

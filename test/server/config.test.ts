@@ -32,6 +32,9 @@ describe('loadConfig defaults', () => {
       secureCookies: false,
       publicOrigin: undefined,
       sla: { fastTrackHours: 4, standardHours: 24 },
+      taskStaleMinutes: 60,
+      rollbackApprovalLimit: 1000,
+      estimate: { minSamples: 20, windowDays: 30, rates: undefined },
       firstAdmin: undefined,
     });
   });
@@ -52,6 +55,11 @@ describe('loadConfig defaults', () => {
         CONSOLE_PUBLIC_ORIGIN: 'https://console.example.com/',
         CONSOLE_SLA_FAST_TRACK_HOURS: '2',
         CONSOLE_SLA_STANDARD_HOURS: '48',
+        CONSOLE_TASK_STALE_MINUTES: '90',
+        CONSOLE_ROLLBACK_APPROVAL_LIMIT: '250.5',
+        CONSOLE_ESTIMATE_MIN_SAMPLES: '5',
+        CONSOLE_ESTIMATE_WINDOW_DAYS: '14',
+        CONSOLE_CREDIT_RATES: '{"standard":[1,2],"fast":[3,4]}',
         CONSOLE_ADMIN_USERNAME: 'root',
         CONSOLE_ADMIN_PASSWORD: 'a-long-admin-password',
       }),
@@ -69,6 +77,9 @@ describe('loadConfig defaults', () => {
       secureCookies: false,
       publicOrigin: 'https://console.example.com',
       sla: { fastTrackHours: 2, standardHours: 48 },
+      taskStaleMinutes: 90,
+      rollbackApprovalLimit: 250.5,
+      estimate: { minSamples: 5, windowDays: 14, rates: { standard: [1, 2], fast: [3, 4] } },
       firstAdmin: { username: 'root', password: 'a-long-admin-password' },
     });
   });
@@ -96,6 +107,10 @@ describe('loadConfig refuses an invalid environment, naming the variable', () =>
     ['CONSOLE_SIMULATOR', { CONSOLE_SIMULATOR: 'true' }],
     ['CONSOLE_PII_KEY', { CONSOLE_PII_KEY: 'short' }],
     ['DATABASE_PATH', { DATABASE_PATH: '' }],
+    ['CONSOLE_TASK_STALE_MINUTES', { CONSOLE_TASK_STALE_MINUTES: '0' }],
+    ['CONSOLE_ROLLBACK_APPROVAL_LIMIT', { CONSOLE_ROLLBACK_APPROVAL_LIMIT: '-1' }],
+    ['CONSOLE_CREDIT_RATES', { CONSOLE_CREDIT_RATES: 'standard=10' }],
+    ['CONSOLE_CREDIT_RATES', { CONSOLE_CREDIT_RATES: '{"standard":[80,10]}' }],
   ])('%s in %j', (name, env) => {
     expect(configError(env).message).toContain(name);
   });

@@ -28,6 +28,12 @@ const HOLDERS = {
   'licenses:decide': ['compliance_reviewer'],
   'service-tokens:read': ['admin'],
   'service-tokens:write': ['admin'],
+  'tasks:read': ['compliance_reviewer', 'ops', 'product_planner', 'data_analyst'],
+  'alerts:read': ['compliance_reviewer', 'ops', 'product_planner', 'data_analyst'],
+  'alerts:act': ['compliance_reviewer'],
+  'ledger:read': ['compliance_reviewer', 'ops', 'product_planner', 'data_analyst'],
+  'ledger:write': ['ops'],
+  'ledger:approve': ['ops', 'compliance_reviewer'],
 } satisfies Record<string, Role[]>;
 type Permission = keyof typeof HOLDERS;
 
@@ -40,6 +46,7 @@ const ROUTES: Record<string, Access> = {
   'POST /v1/batch': 'write-key',
   'POST /v1/track': 'write-key',
   'GET /api/licenses/check': 'service-token',
+  'POST /api/credits/estimate': 'service-token',
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': 'public',
   'GET /api/auth/me': 'signed-in',
@@ -82,6 +89,21 @@ const ROUTES: Record<string, Access> = {
   'PUT /api/service-tokens/:id': 'service-tokens:write',
   'POST /api/service-tokens/:id/rotate': 'service-tokens:write',
   'POST /api/service-tokens/:id/revoke': 'service-tokens:write',
+  'GET /api/tasks': 'tasks:read',
+  'GET /api/tasks/:id': 'tasks:read',
+  'GET /api/alerts': 'alerts:read',
+  'GET /api/alerts/:id': 'alerts:read',
+  'POST /api/alerts/:id/acknowledge': 'alerts:act',
+  'POST /api/alerts/:id/escalate': 'alerts:act',
+  'POST /api/alerts/:id/resolve': 'alerts:act',
+  'POST /api/alerts/bulk': 'alerts:act',
+  'GET /api/ledger': 'ledger:read',
+  'GET /api/ledger/:id': 'ledger:read',
+  'GET /api/ledger-accounts': 'ledger:read',
+  'POST /api/ledger/rollbacks': 'ledger:write',
+  'POST /api/ledger/adjustments': 'ledger:write',
+  'POST /api/ledger/:id/approve': 'ledger:approve',
+  'POST /api/ledger/:id/reject': 'ledger:approve',
 };
 
 type Who = Role | 'no session';
@@ -187,9 +209,68 @@ it('every route × every role and no session: 401 without a session, 403 (audite
   const userVersion = () =>
     t.db.prepare('SELECT version FROM landing_phase1_users WHERE id = ?').pluck().get(editedUser) as number;
 
+  /** a task charged a million credits (task_start + task_completed), and a fresh alert on it */
+  const taskId = 'task_matrix';
+  t.store.ingest(
+    [
+      {
+        event: 'task_start',
+        event_id: 'matrix-task-start',
+        occurred_at: at,
+        properties: {
+          task_id: taskId,
+          template_id: 'tpl_001',
+          account_id: 'b7e2c9d0a1f2e3d4c5b6a7980123456789abcdef',
+          estimated_credits: 1_000_000,
+          queue_type: 'standard',
+        },
+      },
+      {
+        event: 'task_completed',
+        event_id: 'matrix-task-done',
+        occurred_at: at,
+        properties: { task_id: taskId, template_id: 'tpl_001', credits_spent: 1_000_000, duration_ms: 10, output_count: 1 },
+      },
+    ],
+    'platform-integration',
+  );
+  const alert = () => {
+    const id = `matrix-alert-${++n}`;
+    t.store.ingest(
+      [
+        {
+          event: 'risk_alert',
+          event_id: id,
+          occurred_at: at,
+          properties: {
+            alert_id: id,
+            task_id: taskId,
+            risk_level: 'medium',
+            policy_tag: 'B1',
+            action_required: 'update_copy',
+            escalation_level: 'none',
+          },
+        },
+      ],
+      'operations-compliance',
+    );
+    return t.db.prepare('SELECT id FROM landing_phase1_alerts WHERE alert_id = ?').pluck().get(id) as number;
+  };
+  /** a refund above the four-eyes limit, requested by someone who is none of the roles tried */
+  const pendingEntry = () =>
+    t.db.transaction(() =>
+      t.ledger.requestEntry(
+        'manual_rollback',
+        { task_id: taskId, amount: 1001, policy_tag: 'A1', reason: 'matrix' },
+        { ...reviewer, user: { ...reviewer.user, roles: ['ops'] }, audit: { actor: { id: null, username: 'setup' } } },
+      ),
+    )().id;
+  const refund = { task_id: taskId, amount: 1, policy_tag: 'A1', reason: 'matrix refund' };
+  const step = { note: 'matrix step', version: 1 };
+
   let n = 0;
   /** a valid request for each route (fresh ids and bodies, computed when sent) */
-  const requestFor: Record<string, () => { path: string; body?: unknown }> = {
+  const requestFor: Record<string, () => { path: string; body?: unknown; headers?: Record<string, string> }> = {
     'POST /api/events': () => ({ path: '/api/events', body: landingView(`m-${++n}`) }),
     'POST /v1/batch': () => ({ path: '/v1/batch', body: { batch: [segmentTrack(`m-${++n}`)] } }),
     'POST /v1/track': () => ({ path: '/v1/track', body: segmentTrack(`m-${++n}`) }),
@@ -279,6 +360,36 @@ it('every route × every role and no session: 401 without a session, 403 (audite
       path: `/api/service-tokens/${tokens.revoke}/revoke`,
       body: {},
     }),
+    'POST /api/credits/estimate': () => ({ path: '/api/credits/estimate', body: { queue_type: 'standard' } }),
+    'GET /api/tasks': () => ({ path: '/api/tasks' }),
+    'GET /api/tasks/:id': () => ({ path: `/api/tasks/${taskId}` }),
+    'GET /api/alerts': () => ({ path: '/api/alerts' }),
+    'GET /api/alerts/:id': () => ({ path: `/api/alerts/${alert()}` }),
+    'POST /api/alerts/:id/acknowledge': () => ({ path: `/api/alerts/${alert()}/acknowledge`, body: step }),
+    'POST /api/alerts/:id/escalate': () => ({ path: `/api/alerts/${alert()}/escalate`, body: step }),
+    'POST /api/alerts/:id/resolve': () => ({ path: `/api/alerts/${alert()}/resolve`, body: step }),
+    'POST /api/alerts/bulk': () => ({
+      path: '/api/alerts/bulk',
+      body: { action: 'acknowledge', note: 'matrix', items: [{ id: alert(), version: 1 }] },
+    }),
+    'GET /api/ledger': () => ({ path: '/api/ledger' }),
+    'GET /api/ledger/:id': () => ({ path: `/api/ledger/${encodeURIComponent(`charge:${taskId}`)}` }),
+    'GET /api/ledger-accounts': () => ({ path: '/api/ledger-accounts' }),
+    'POST /api/ledger/rollbacks': () => ({
+      path: '/api/ledger/rollbacks',
+      body: refund,
+      headers: { 'Idempotency-Key': `matrix-${++n}` },
+    }),
+    'POST /api/ledger/adjustments': () => ({
+      path: '/api/ledger/adjustments',
+      body: { ...refund, amount: -1 },
+      headers: { 'Idempotency-Key': `matrix-${++n}` },
+    }),
+    'POST /api/ledger/:id/approve': () => ({ path: `/api/ledger/${pendingEntry()}/approve`, body: {} }),
+    'POST /api/ledger/:id/reject': () => ({
+      path: `/api/ledger/${pendingEntry()}/reject`,
+      body: { reason: 'matrix' },
+    }),
   };
   expect(Object.keys(requestFor).sort()).toEqual(Object.keys(ROUTES).sort());
 
@@ -295,7 +406,7 @@ it('every route × every role and no session: 401 without a session, 403 (audite
     actual[route] = {} as Record<Who, string>;
     for (const who of WHO) {
       expected[route][who] = expectedOutcome(access, who);
-      const { path, body } = requestFor[route]!();
+      const { path, body, headers } = requestFor[route]!();
       // a session of its own for each request (signing in or out must not end another request's session)
       const cookie =
         who === 'no session'
@@ -307,6 +418,7 @@ it('every route × every role and no session: 401 without a session, 403 (audite
         headers: {
           ...(cookie ? { Cookie: cookie } : {}),
           ...(method === 'GET' ? {} : { Origin: ORIGIN, 'Content-Type': 'application/json' }),
+          ...headers,
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });

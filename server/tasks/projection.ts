@@ -1,0 +1,78 @@
+import type { DB } from '../../db/open.ts';
+import type { StoredEventInfo } from '../ingest/store.ts';
+
+const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const int = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
+
+/** events after a task's start that its page and the licence's task list show */
+const TASK_FOLLOW_UPS = new Set(['task_completed', 'task_failed', 'risk_alert', 'credits_updated']);
+
+/**
+ * Keeps the task projection (inside the storing transaction): any task event opens its task; task_start
+ * fills who and what, the outcome event with the latest occurred_at (ties: the later stored) fills how it
+ * ended, so the same events give the same task whatever order they arrive in. Every later event of the
+ * task_id is linked to it for the task's page.
+ */
+export function trackTasks(db: DB) {
+  const open = db.prepare(
+    `INSERT INTO landing_phase1_tasks (task_id, first_seen_at) VALUES (?, ?)
+     ON CONFLICT (task_id) DO UPDATE SET first_seen_at = min(first_seen_at, excluded.first_seen_at)`,
+  );
+  const start = db.prepare(
+    `UPDATE landing_phase1_tasks SET start_event_pk = @pk, account_id = @account_id, template_id = @template_id,
+       queue_type = @queue_type, estimated_credits = @estimated_credits, started_at = @started_at
+     WHERE task_id = @task_id AND start_event_pk IS NULL`,
+  );
+  // the newer outcome wins: compared by occurred_at, then by the stored event's pk
+  const outcome = db.prepare(
+    `UPDATE landing_phase1_tasks SET outcome_event_pk = @pk, outcome = @outcome, finished_at = @finished_at,
+       credits_spent = @credits_spent, duration_ms = @duration_ms, output_count = @output_count,
+       failure_code = @failure_code, sub_status = @sub_status, policy_tag = @policy_tag,
+       action_required = @action_required,
+       template_id = coalesce(template_id, @template_id)
+     WHERE task_id = @task_id AND (finished_at IS NULL OR finished_at < @finished_at
+       OR (finished_at = @finished_at AND outcome_event_pk < @pk))`,
+  );
+  const followUp = db.prepare(
+    'INSERT OR IGNORE INTO landing_phase1_task_events (task_id, event_pk) VALUES (?, ?)',
+  );
+  return (e: StoredEventInfo) => {
+    const taskId = text(e.properties.task_id);
+    if (!taskId) return;
+    const p = e.properties;
+    if (e.event === 'task_start') {
+      open.run(taskId, e.occurred_at);
+      start.run({
+        pk: e.pk,
+        task_id: taskId,
+        account_id: text(p.account_id),
+        template_id: text(p.template_id),
+        queue_type: text(p.queue_type),
+        estimated_credits: num(p.estimated_credits),
+        started_at: e.occurred_at,
+      });
+      return;
+    }
+    if (!TASK_FOLLOW_UPS.has(e.event)) return;
+    followUp.run(taskId, e.pk);
+    if (e.event === 'task_completed' || e.event === 'task_failed') {
+      open.run(taskId, e.occurred_at);
+      const done = e.event === 'task_completed';
+      outcome.run({
+        pk: e.pk,
+        task_id: taskId,
+        outcome: done ? 'succeeded' : 'failed',
+        finished_at: e.occurred_at,
+        credits_spent: done ? num(p.credits_spent) : null,
+        duration_ms: done ? int(p.duration_ms) : null,
+        output_count: done ? int(p.output_count) : null,
+        failure_code: done ? null : text(p.failure_code),
+        sub_status: done ? null : text(p.sub_status),
+        policy_tag: done ? null : text(p.policy_tag),
+        action_required: done ? null : text(p.action_required),
+        template_id: text(p.template_id),
+      });
+    }
+  };
+}
