@@ -7,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { DB } from '../db/open.ts';
 import { openAlerts } from './alerts/projection.ts';
 import { alertRoutes } from './alerts/routes.ts';
+import { createAlertSteps } from './alerts/steps.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { createGuard, loadSession, sameOriginJson } from './auth/middleware.ts';
 import { OWASP_SCRYPT, type ScryptCost } from './auth/passwords.ts';
@@ -23,12 +24,12 @@ import { makePseudonymizer, makeReviewerPseudonym } from './ingest/pseudonymize.
 import { ingestRoutes } from './ingest/routes.ts';
 import type { StoredListener } from './ingest/store.ts';
 import { createEventStore } from './ingest/store.ts';
-import { createDecider } from './licenses/decide.ts';
-import { licenseCheckRoutes, licenseRoutes } from './licenses/routes.ts';
-import { DEFAULT_LEDGER_POLICY, createLedger, type LedgerPolicy } from './ledger/entries.ts';
+import { createLedger, DEFAULT_LEDGER_POLICY, type LedgerPolicy } from './ledger/entries.ts';
 import { DEFAULT_ESTIMATE_POLICY, type EstimatePolicy, estimateRoutes } from './ledger/estimate.ts';
 import { keepLedger } from './ledger/projection.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
+import { createDecider } from './licenses/decide.ts';
+import { licenseCheckRoutes, licenseRoutes } from './licenses/routes.ts';
 import { DEFAULT_SLA, openApplications, type SlaPolicy } from './licenses/store.ts';
 import { planRoutes } from './plan/routes.ts';
 import { PlanCache } from './plan/snapshot.ts';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps) {
 
   const ledgerPolicy = deps.ledger ?? DEFAULT_LEDGER_POLICY;
   const ledger = createLedger({ db, clock, plan, store, policy: ledgerPolicy });
+  const stepAlert = createAlertSteps(db, clock);
 
   const sessions = createSessionStore(db, deps.sessions ?? DEFAULT_SESSION_POLICY);
   const cookies = { secure: deps.secureCookies ?? false };
@@ -128,7 +130,7 @@ export function createApp(deps: AppDeps) {
         approvalLimit: ledgerPolicy.approvalLimit,
       }),
     )
-    .route('/', alertRoutes({ ...routeDeps, plan }))
+    .route('/', alertRoutes({ ...routeDeps, plan, step: stepAlert }))
     .route('/', ledgerRoutes({ ...routeDeps, plan, ledger }));
 
   const app = new Hono()
@@ -167,7 +169,7 @@ export function createApp(deps: AppDeps) {
   app.onError(onError);
   app.notFound((c) => c.json({ message: 'not found' }, 404));
 
-  return { app, hub, store, plan, sessions, decide, ledger };
+  return { app, hub, store, plan, sessions, decide, ledger, stepAlert };
 }
 
 export type ConsoleApp = ReturnType<typeof createApp>;

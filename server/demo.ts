@@ -1,9 +1,11 @@
 import { DEMO_WRITE_KEYS, type GeneratedEvent, generateTraffic, rng } from '../db/demo.ts';
 import type { DB } from '../db/open.ts';
+import type { AlertStepper } from './alerts/steps.ts';
 import { writeAudit } from './audit/log.ts';
 import { hashPassword, type ScryptCost } from './auth/passwords.ts';
 import { toSessionUser } from './auth/sessions.ts';
 import type { EventStore } from './ingest/store.ts';
+import type { Ledger } from './ledger/entries.ts';
 import type { Decide } from './licenses/decide.ts';
 import type { NewUser } from './users/store.ts';
 import { countUsers, insertUser } from './users/store.ts';
@@ -74,7 +76,8 @@ export function seedDemo(
   store: EventStore,
   decide: Decide,
   now: Date,
-): { events: number; decisions: number } | undefined {
+  work?: { ledger: Ledger; stepAlert: AlertStepper },
+): { events: number; decisions: number; rollbacks: number; alertSteps: number } | undefined {
   if (isDemoSeeded(db)) return undefined;
   db.transaction(() => {
     const createdAt = now.toISOString();
@@ -97,7 +100,170 @@ export function seedDemo(
     journeys: 14 * 1500,
   });
   ingestGenerated(store, events);
-  return { events: events.length, decisions: decideDemoApplications(db, decide, now) };
+  const decisions = decideDemoApplications(db, decide, now);
+  const rollbacks = work ? seedLedgerWork(db, store, work.ledger, now) : 0;
+  const alertSteps = work ? workDemoAlerts(db, work.stepAlert, now) : 0;
+  return { events: events.length, decisions, rollbacks, alertSteps };
+}
+
+/** the demo users with `username`, as sessions see them */
+function demoUser(db: DB, username: string) {
+  const row = db
+    .prepare('SELECT id, username, display_name, roles, team FROM landing_phase1_users WHERE username = ?')
+    .get(username) as Parameters<typeof toSessionUser>[0] | undefined;
+  if (!row) return undefined;
+  const user = toSessionUser(row);
+  return {
+    user,
+    audit: { actor: { id: user.id, username: user.username }, request_id: 'demo-seed', ip: null },
+  };
+}
+
+/**
+ * The ops side of the demo, through the real ledger: a few large batch tasks (the platform's events), partial
+ * rollbacks by ops on some charged tasks, and large refunds waiting for a second approver (one approved).
+ */
+function seedLedgerWork(db: DB, store: EventStore, ledger: Ledger, now: Date): number {
+  const ops = demoUser(db, 'ops');
+  const ops2 = demoUser(db, 'ops2');
+  if (!ops || !ops2) return 0;
+  const r = rng(11);
+  const licences = db
+    .prepare(
+      "SELECT account_id, template_id FROM landing_phase1_licenses WHERE status = 'approved' AND account_id IS NOT NULL AND template_id IS NOT NULL ORDER BY id DESC LIMIT 20",
+    )
+    .all() as Array<{ account_id: string; template_id: string }>;
+  const big: string[] = [];
+  licences.slice(0, 4).forEach((l, i) => {
+    const task = `task_batch_${r.hex(8)}`;
+    const at = now.getTime() - (i + 1) * 5 * 3600_000;
+    const spent = r.int(1800, 6500);
+    store.ingest(
+      [
+        {
+          event: 'task_start',
+          event_id: `demo-batch-${task}-start`,
+          occurred_at: new Date(at).toISOString(),
+          properties: {
+            task_id: task,
+            template_id: l.template_id,
+            account_id: l.account_id,
+            estimated_credits: spent - 200,
+            queue_type: 'fast',
+          },
+        },
+        {
+          event: 'task_completed',
+          event_id: `demo-batch-${task}-done`,
+          occurred_at: new Date(at + 40 * 60_000).toISOString(),
+          properties: {
+            task_id: task,
+            template_id: l.template_id,
+            credits_spent: spent,
+            duration_ms: 40 * 60_000,
+            output_count: 64,
+          },
+        },
+      ],
+      'platform-integration',
+    );
+    big.push(task);
+  });
+  let n = 0;
+  // a manual entry runs in the transaction of its request, as the route runs it
+  const run = (fn: () => void) => {
+    db.transaction(fn)();
+    n++;
+  };
+  big.forEach((task, i) => {
+    const amount = 1000 + r.int(100, 900);
+    run(() =>
+      ledger.requestEntry(
+        'manual_rollback',
+        { task_id: task, amount, policy_tag: 'C2', reason: 'batch run repeated after a platform timeout' },
+        ops,
+      ),
+    );
+    if (i === 0) {
+      const id = db
+        .prepare("SELECT id FROM landing_phase1_ledger WHERE task_id = ? AND status = 'pending_approval'")
+        .pluck()
+        .get(task) as string;
+      ledger.decide(id, true, 'checked against the platform incident log', ops2);
+    }
+  });
+  const charged = db
+    .prepare(
+      "SELECT task_id, -amount AS charge FROM landing_phase1_ledger WHERE kind = 'task_charge' AND amount < -20 ORDER BY seq DESC LIMIT 400",
+    )
+    .all() as Array<{ task_id: string; charge: number }>;
+  for (const c of charged.filter(() => r.chance(0.04))) {
+    const who = r.chance(0.5) ? ops : ops2;
+    run(() =>
+      ledger.requestEntry(
+        'manual_rollback',
+        {
+          task_id: c.task_id,
+          amount: Math.max(1, Math.round(c.charge * (0.2 + r.next() * 0.5))),
+          policy_tag: r.pick(['A1', 'B1', 'C1']),
+          reason: r.pick([
+            'outputs unusable: watermark artefacts',
+            'duplicate run after a client retry',
+            'goodwill: failed the quality bar',
+          ]),
+        },
+        who,
+      ),
+    );
+  }
+  return n;
+}
+
+/** the reviewers' past work on the alert inbox: older alerts acknowledged, some resolved, some escalated */
+function workDemoAlerts(db: DB, stepAlert: AlertStepper, now: Date): number {
+  const reviewers = [demoUser(db, 'reviewer'), demoUser(db, 'reviewer2')].filter((u) => u !== undefined);
+  if (reviewers.length === 0) return 0;
+  const r = rng(13);
+  const cutoff = new Date(now.getTime() - 72 * 3600_000).toISOString();
+  const alerts = db
+    .prepare(
+      "SELECT id, version, escalation_level FROM landing_phase1_alerts WHERE state = 'open' AND raised_at < ? ORDER BY id",
+    )
+    .all(cutoff) as Array<{ id: number; version: number; escalation_level: string | null }>;
+  let n = 0;
+  for (const a of alerts) {
+    if (!r.chance(0.85)) continue;
+    const who = r.pick(reviewers);
+    let version = stepAlert(
+      a.id,
+      a.version,
+      'acknowledge',
+      'looked into the task and its outputs',
+      who,
+    ).version;
+    n++;
+    if (a.escalation_level !== 'compliance_committee' && r.chance(0.15)) {
+      version = stepAlert(
+        a.id,
+        version,
+        'escalate',
+        'repeat pattern on this account: ops review',
+        who,
+      ).version;
+      n++;
+    }
+    if (r.chance(0.7)) {
+      stepAlert(
+        a.id,
+        version,
+        'resolve',
+        r.pick(['asset removed by the creator', 'copy updated', 'false positive']),
+        who,
+      );
+      n++;
+    }
+  }
+  return n;
 }
 
 function decideDemoApplications(db: DB, decide: Decide, now: Date): number {

@@ -5,9 +5,9 @@ import { serve } from '@hono/node-server';
 import { DEMO_WRITE_KEYS } from '../db/demo.ts';
 import { openDatabase } from '../db/open.ts';
 import { createApp } from './app.ts';
-import { DEFAULT_ESTIMATE_POLICY } from './ledger/estimate.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DEMO_SERVICE_TOKEN, isDemoSeeded, seedDemo, seedUsers, startSimulator } from './demo.ts';
+import { DEFAULT_ESTIMATE_POLICY } from './ledger/estimate.ts';
 import { DEMO_USERS } from './users/demo-users.ts';
 import { countUsers } from './users/store.ts';
 
@@ -22,7 +22,7 @@ async function main() {
     );
   }
   const webRoot = join(root, 'dist', 'web');
-  const { app, hub, store, decide } = createApp({
+  const { app, hub, store, decide, ledger, stepAlert } = createApp({
     db,
     piiKey: config.piiKey,
     webRoot: existsSync(join(webRoot, 'index.html')) ? webRoot : undefined,
@@ -41,10 +41,10 @@ async function main() {
   if (config.demo) {
     if (await seedUsers(db, DEMO_USERS, config.demoPassword, new Date()))
       console.log(`demo: created ${DEMO_USERS.length} users`);
-    const seeded = seedDemo(db, store, decide, new Date());
+    const seeded = seedDemo(db, store, decide, new Date(), { ledger, stepAlert });
     if (seeded)
       console.log(
-        `demo: seeded ${seeded.events} events of synthetic traffic and ${seeded.decisions} licence decisions`,
+        `demo: seeded ${seeded.events} events of synthetic traffic, ${seeded.decisions} licence decisions, ${seeded.rollbacks} credit rollbacks and ${seeded.alertSteps} alert steps`,
       );
   } else if (countUsers(db) === 0) {
     if (!config.firstAdmin) {

@@ -13,7 +13,9 @@ export function arrivalEscalation(
   policyMinimum: string | null | undefined,
 ): { level: string | null; raised: boolean } {
   if (policyMinimum && ESCALATION_ORDER.includes(policyMinimum as EscalationLevel)) {
-    const below = ESCALATION_ORDER.indexOf(sent as EscalationLevel) < ESCALATION_ORDER.indexOf(policyMinimum as EscalationLevel);
+    const below =
+      ESCALATION_ORDER.indexOf(sent as EscalationLevel) <
+      ESCALATION_ORDER.indexOf(policyMinimum as EscalationLevel);
     if (below && policyMinimum !== 'none') return { level: policyMinimum, raised: true };
   }
   return { level: sent, raised: false };

@@ -38,12 +38,16 @@ export function getEntry(db: DB, id: string): LedgerEntry | undefined {
 }
 
 export function taskEntries(db: DB, taskId: string): LedgerEntry[] {
-  return db.prepare('SELECT * FROM landing_phase1_ledger WHERE task_id = ? ORDER BY seq').all(taskId) as LedgerEntry[];
+  return db
+    .prepare('SELECT * FROM landing_phase1_ledger WHERE task_id = ? ORDER BY seq')
+    .all(taskId) as LedgerEntry[];
 }
 
 export function taskCharge(db: DB, taskId: string): ChargeSummary {
   return chargeSummary(
-    db.prepare('SELECT amount, status FROM landing_phase1_ledger WHERE task_id = ?').all(taskId) as LedgerEntry[],
+    db
+      .prepare('SELECT amount, status FROM landing_phase1_ledger WHERE task_id = ?')
+      .all(taskId) as LedgerEntry[],
   );
 }
 
@@ -80,14 +84,23 @@ export function createLedger(deps: {
           event: 'credits_updated',
           event_id: `console:${e.id}:posted`,
           occurred_at: e.decided_at ?? e.created_at,
-          properties: { ledger_id: e.id, task_id: e.task_id, policy_tag: e.policy_tag, adjust_amount: e.amount },
+          properties: {
+            ledger_id: e.id,
+            task_id: e.task_id,
+            policy_tag: e.policy_tag,
+            adjust_amount: e.amount,
+          },
         },
       ],
       CONSOLE_SOURCE,
     );
 
   /** runs inside the caller's transaction: checks, inserts, emits and audits one manual entry */
-  function requestEntry(kind: Extract<LedgerKind, 'manual_rollback' | 'manual_adjustment'>, input: ManualEntryInput, ctx: LedgerContext): LedgerEntry {
+  function requestEntry(
+    kind: Extract<LedgerKind, 'manual_rollback' | 'manual_adjustment'>,
+    input: ManualEntryInput,
+    ctx: LedgerContext,
+  ): LedgerEntry {
     const now = clock();
     checkActiveCodes(plan.current(), now, { policy_tag: ['policy_tag', input.policy_tag] });
     const task = taskAccount.get(input.task_id) as { account_id: string | null } | undefined;
@@ -96,11 +109,16 @@ export function createLedger(deps: {
       throw new ApiError(404, `no task ${input.task_id}`, { task_id: 'no such task' });
     const summary = chargeSummary(entries);
     const problem = refundProblem(input.amount, summary);
-    if (problem) throw new ApiError(422, `a refund of ${input.amount} for ${input.task_id} ${problem}`, { amount: problem });
-    const reverses = input.reverses ?? (entries.some((e) => e.id === chargeIdOf(input.task_id)) ? chargeIdOf(input.task_id) : null);
+    if (problem)
+      throw new ApiError(422, `a refund of ${input.amount} for ${input.task_id} ${problem}`, {
+        amount: problem,
+      });
+    const reverses =
+      input.reverses ??
+      (entries.some((e) => e.id === chargeIdOf(input.task_id)) ? chargeIdOf(input.task_id) : null);
     if (input.reverses) {
       const target = entries.find((e) => e.id === input.reverses);
-      if (!target || target.status !== 'posted')
+      if (target?.status !== 'posted')
         throw new ApiError(422, `reverses: ${input.reverses} is not a posted entry of ${input.task_id}`, {
           reverses: `is not a posted entry of ${input.task_id}`,
         });
@@ -125,7 +143,14 @@ export function createLedger(deps: {
       decided_at: null,
       decision_note: null,
     };
-    const { seq: _seq, source_event_pk: _pk, decided_by: _b, decided_at: _a, decision_note: _n, ...row } = entry;
+    const {
+      seq: _seq,
+      source_event_pk: _pk,
+      decided_by: _b,
+      decided_at: _a,
+      decision_note: _n,
+      ...row
+    } = entry;
     insert.run(row);
     if (!pending) emit(entry);
     writeAudit(
@@ -149,39 +174,45 @@ export function createLedger(deps: {
   function decide(id: string, approve: boolean, note: string | null, ctx: LedgerContext): LedgerEntry {
     const now = clock();
     const at = now.toISOString();
-    const result = db.transaction((): LedgerEntry | 'self' => {
-      const before = getEntry(db, id);
-      if (!before) throw new ApiError(404, `no ledger entry ${id}`);
-      if (before.status !== 'pending_approval') {
-        const by = before.decided_by ? ` by ${before.decided_by}` : '';
-        throw new ApiError(409, `${id} is ${before.status}${by}; only an entry pending approval can be decided`);
-      }
-      if (before.created_by === ctx.user.username) return 'self';
-      if (approve && before.amount > 0) {
-        // the bound again, without this entry's own reservation: other refunds may have been posted since
-        const others = taskEntries(db, before.task_id).filter((e) => e.id !== id);
-        const problem = refundProblem(before.amount, chargeSummary(others));
-        if (problem) throw new ApiError(422, `${id} can no longer be approved: it ${problem}`, { amount: problem });
-      }
-      decideStmt.run({ id, status: approve ? 'posted' : 'rejected', by: ctx.user.username, at, note });
-      const after = getEntry(db, id)!;
-      if (approve) emit(after);
-      writeAudit(
-        db,
-        {
-          ...ctx.audit,
-          action: approve ? 'ledger.approve' : 'ledger.reject',
-          resource: 'ledger',
-          resource_id: id,
-          before,
-          after,
-          reason: note,
-          outcome: 'success',
-        },
-        now,
-      );
-      return after;
-    }).immediate();
+    const result = db
+      .transaction((): LedgerEntry | 'self' => {
+        const before = getEntry(db, id);
+        if (!before) throw new ApiError(404, `no ledger entry ${id}`);
+        if (before.status !== 'pending_approval') {
+          const by = before.decided_by ? ` by ${before.decided_by}` : '';
+          throw new ApiError(
+            409,
+            `${id} is ${before.status}${by}; only an entry pending approval can be decided`,
+          );
+        }
+        if (before.created_by === ctx.user.username) return 'self';
+        if (approve && before.amount > 0) {
+          // the bound again, without this entry's own reservation: other refunds may have been posted since
+          const others = taskEntries(db, before.task_id).filter((e) => e.id !== id);
+          const problem = refundProblem(before.amount, chargeSummary(others));
+          if (problem)
+            throw new ApiError(422, `${id} can no longer be approved: it ${problem}`, { amount: problem });
+        }
+        decideStmt.run({ id, status: approve ? 'posted' : 'rejected', by: ctx.user.username, at, note });
+        const after = getEntry(db, id)!;
+        if (approve) emit(after);
+        writeAudit(
+          db,
+          {
+            ...ctx.audit,
+            action: approve ? 'ledger.approve' : 'ledger.reject',
+            resource: 'ledger',
+            resource_id: id,
+            before,
+            after,
+            reason: note,
+            outcome: 'success',
+          },
+          now,
+        );
+        return after;
+      })
+      .immediate();
     if (result === 'self') {
       recordAudit(
         db,
@@ -195,7 +226,10 @@ export function createLedger(deps: {
         },
         now,
       );
-      throw new ApiError(403, `${id} was requested by you; a second person must ${approve ? 'approve' : 'reject'} it`);
+      throw new ApiError(
+        403,
+        `${id} was requested by you; a second person must ${approve ? 'approve' : 'reject'} it`,
+      );
     }
     return result;
   }

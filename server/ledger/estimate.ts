@@ -49,7 +49,12 @@ export function estimateRoutes(db: DB, clock: () => Date, plan: PlanCache, polic
     if (body.persona_tag) codes.persona_tag = ['persona_tag', body.persona_tag];
     checkActiveCodes(plan.current(), now, codes);
     const since = new Date(now.getTime() - policy.windowDays * 86_400_000).toISOString();
-    const clauses = ["t.outcome = 'succeeded'", 't.queue_type = ?', 't.finished_at >= ?', 't.credits_spent IS NOT NULL'];
+    const clauses = [
+      "t.outcome = 'succeeded'",
+      't.queue_type = ?',
+      't.finished_at >= ?',
+      't.credits_spent IS NOT NULL',
+    ];
     const params: Array<string | number> = [body.queue_type, since];
     if (body.template_id) {
       clauses.push('t.template_id = ?');
@@ -83,9 +88,13 @@ export function estimateRoutes(db: DB, clock: () => Date, plan: PlanCache, polic
     } else {
       const rate = policy.rates[body.queue_type];
       if (!rate)
-        throw new ApiError(422, `too few recent ${body.queue_type} tasks and no rate for ${body.queue_type} in the rate table`, {
-          queue_type: 'has no rate in the rate table',
-        });
+        throw new ApiError(
+          422,
+          `too few recent ${body.queue_type} tasks and no rate for ${body.queue_type} in the rate table`,
+          {
+            queue_type: 'has no rate in the rate table',
+          },
+        );
       range = rate;
       basis = 'rate_table';
     }

@@ -10,9 +10,13 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 export function idempotencyKey(c: Context): string {
   const key = c.req.header('Idempotency-Key')?.trim();
   if (!key)
-    throw new ApiError(400, 'send an Idempotency-Key header (a fresh random value per rollback, reused on retries)', {
-      'Idempotency-Key': 'is required',
-    });
+    throw new ApiError(
+      400,
+      'send an Idempotency-Key header (a fresh random value per rollback, reused on retries)',
+      {
+        'Idempotency-Key': 'is required',
+      },
+    );
   if (!KEY_PATTERN.test(key))
     throw new ApiError(400, 'Idempotency-Key must be 1–200 printable characters without spaces', {
       'Idempotency-Key': 'must be 1–200 printable characters without spaces',
@@ -22,7 +26,12 @@ export function idempotencyKey(c: Context): string {
 
 /** a stable fingerprint of what was asked: the route and the validated body, keys in a fixed order */
 export function requestHash(route: string, body: Record<string, unknown>): string {
-  const canonical = JSON.stringify([route, Object.keys(body).sort().map((k) => [k, body[k]])]);
+  const canonical = JSON.stringify([
+    route,
+    Object.keys(body)
+      .sort()
+      .map((k) => [k, body[k]]),
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -47,12 +56,18 @@ export function idempotencyStore(db: DB) {
   return {
     /** the first answer to this key and body; 409 when the key was used for another request */
     find(userId: number, key: string, hash: string): StoredAnswer | undefined {
-      const row = select.get(userId, key) as { request_hash: string; status: number; response: string } | undefined;
+      const row = select.get(userId, key) as
+        | { request_hash: string; status: number; response: string }
+        | undefined;
       if (!row) return undefined;
       if (row.request_hash !== hash)
-        throw new ApiError(409, 'this Idempotency-Key was used for a different request; use a fresh key for a new one', {
-          'Idempotency-Key': 'was used for a different request',
-        });
+        throw new ApiError(
+          409,
+          'this Idempotency-Key was used for a different request; use a fresh key for a new one',
+          {
+            'Idempotency-Key': 'was used for a different request',
+          },
+        );
       return { status: row.status, body: JSON.parse(row.response) as unknown };
     },
     remember(userId: number, key: string, hash: string, answer: StoredAnswer, at: Date): void {

@@ -17,9 +17,7 @@ export const PLATFORM = 'platform';
  * entries recorded before it arrived.
  */
 export function keepLedger(db: DB) {
-  const accountOf = db
-    .prepare('SELECT account_id FROM landing_phase1_tasks WHERE task_id = ?')
-    .pluck();
+  const accountOf = db.prepare('SELECT account_id FROM landing_phase1_tasks WHERE task_id = ?').pluck();
   const insert = db.prepare(
     `INSERT INTO landing_phase1_ledger (id, account_id, task_id, amount, kind, policy_tag, created_by, created_at,
        status, source_event_pk)

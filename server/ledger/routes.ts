@@ -90,7 +90,10 @@ export function ledgerRoutes(deps: RouteDeps & { plan: PlanCache; ledger: Ledger
     .get('/ledger', requires('ledger:read'), (c) => {
       const q = parseListQuery(c, { sortable: SORTABLE, defaultSort: ['seq', 'DESC'] });
       const w = where(q.filter);
-      const total = db.prepare(`SELECT count(*) FROM landing_phase1_ledger ${w.sql}`).pluck().get(...w.params) as number;
+      const total = db
+        .prepare(`SELECT count(*) FROM landing_phase1_ledger ${w.sql}`)
+        .pluck()
+        .get(...w.params) as number;
       const rows = db
         .prepare(
           `SELECT * FROM landing_phase1_ledger ${w.sql} ORDER BY ${q.sort.field} ${q.sort.order}, seq ${q.sort.order} LIMIT ? OFFSET ?`,
@@ -134,7 +137,10 @@ export function ledgerRoutes(deps: RouteDeps & { plan: PlanCache; ledger: Ledger
           coalesce(sum(CASE WHEN status = 'pending_approval' AND amount > 0 THEN amount END), 0) AS pending_refunds,
           count(*) AS entries, count(DISTINCT task_id) AS tasks, max(created_at) AS last_entry_at
         FROM landing_phase1_ledger ${whereSql(clauses)} GROUP BY account_id`;
-      const total = db.prepare(`SELECT count(*) FROM (${grouped})`).pluck().get(...params) as number;
+      const total = db
+        .prepare(`SELECT count(*) FROM (${grouped})`)
+        .pluck()
+        .get(...params) as number;
       const rows = db
         .prepare(`${grouped} ORDER BY ${q.sort.field} ${q.sort.order}, account_id LIMIT ? OFFSET ?`)
         .all(...params, q.limit, q.offset) as Array<Omit<LedgerAccount, 'id'>>;

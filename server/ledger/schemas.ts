@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-export const LEDGER_KINDS = ['task_charge', 'tail_deduction', 'manual_rollback', 'manual_adjustment'] as const;
+export const LEDGER_KINDS = [
+  'task_charge',
+  'tail_deduction',
+  'manual_rollback',
+  'manual_adjustment',
+] as const;
 export const LEDGER_STATUSES = ['posted', 'pending_approval', 'rejected'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
@@ -47,7 +52,10 @@ const reason = z
   .min(1, 'is required: say why')
   .max(2000, 'must be at most 2000 characters');
 const taskId = z.string({ error: 'is required' }).trim().min(1, 'is required').max(200, 'is too long');
-const policyTag = z.string({ error: 'is required (a policy_tag)' }).trim().min(1, 'is required (a policy_tag)');
+const policyTag = z
+  .string({ error: 'is required (a policy_tag)' })
+  .trim()
+  .min(1, 'is required (a policy_tag)');
 const credits = z
   .number({ error: 'must be a number of credits' })
   .finite('must be a finite number')
@@ -101,7 +109,12 @@ export type LedgerAccount = z.infer<typeof ledgerAccountSchema>;
 export const estimateRequestSchema = z.object({
   template_id: z.string().trim().min(1).max(200).optional(),
   queue_type: z.string({ error: 'is required (a queue_type)' }).trim().min(1, 'is required (a queue_type)'),
-  output_count: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1000).optional(),
+  output_count: z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1)
+    .max(1000)
+    .optional(),
   persona_tag: z.string().trim().min(1).optional(),
   /** when given, the answer carries precheck_balance */
   account_id: z.string().trim().min(1).max(200).optional(),

@@ -14,9 +14,12 @@ export function checkActiveCodes(
   const errors: Record<string, string> = {};
   for (const [field, [enumName, code]] of Object.entries(codes)) {
     const value = snapshot.enumValues.get(enumName)?.get(code);
-    const valid = value && value.valid_from <= at && (value.deprecated_at === null || at < value.deprecated_at);
+    const valid =
+      value && value.valid_from <= at && (value.deprecated_at === null || at < value.deprecated_at);
     if (!valid)
-      errors[field] = value ? `${code} is deprecated in ${enumName}` : `${code} is not a value of ${enumName}`;
+      errors[field] = value
+        ? `${code} is deprecated in ${enumName}`
+        : `${code} is not a value of ${enumName}`;
   }
   if (Object.keys(errors).length) {
     throw new ApiError(

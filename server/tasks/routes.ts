@@ -50,7 +50,8 @@ const statusSql = (cutoffParam: string) =>
 
 function toTask(r: TaskRow, staleBefore: string): TaskRecord {
   const { start_event_pk, outcome, ...rest } = r;
-  const status: TaskStatus = outcome ?? (r.started_at !== null && r.started_at < staleBefore ? 'stale' : 'queued');
+  const status: TaskStatus =
+    outcome ?? (r.started_at !== null && r.started_at < staleBefore ? 'stale' : 'queued');
   return {
     ...rest,
     id: r.task_id,
@@ -82,7 +83,9 @@ export function taskRoutes(deps: RouteDeps & { plan: PlanCache; policy: TaskPoli
     if (status !== undefined && status !== '') {
       const wanted = Array.isArray(status) ? status : [status];
       if (wanted.some((s) => typeof s !== 'string'))
-        throw new ApiError(400, 'filter.status must be a status or a list of them', { 'filter.status': 'must be a string' });
+        throw new ApiError(400, 'filter.status must be a status or a list of them', {
+          'filter.status': 'must be a string',
+        });
       clauses.push(wanted.length ? `${statusSql('?')} IN (${wanted.map(() => '?').join(', ')})` : '0');
       params.push(cutoff, ...(wanted as string[]));
     }
@@ -116,12 +119,23 @@ export function taskRoutes(deps: RouteDeps & { plan: PlanCache; policy: TaskPoli
       const now = clock();
       const cutoff = staleBefore(now);
       const w = where(q.filter, cutoff);
-      const total = db.prepare(`SELECT count(*) FROM landing_phase1_tasks t ${w.sql}`).pluck().get(...w.params) as number;
+      const total = db
+        .prepare(`SELECT count(*) FROM landing_phase1_tasks t ${w.sql}`)
+        .pluck()
+        .get(...w.params) as number;
       const rows = db
-        .prepare(`${TASK_SELECT} ${w.sql} ORDER BY t.${q.sort.field} ${q.sort.order}, t.task_id ${q.sort.order} LIMIT ? OFFSET ?`)
+        .prepare(
+          `${TASK_SELECT} ${w.sql} ORDER BY t.${q.sort.field} ${q.sort.order}, t.task_id ${q.sort.order} LIMIT ? OFFSET ?`,
+        )
         .all(...w.params, q.limit, q.offset) as TaskRow[];
       const show = present(c);
-      return listResponse(c, 'tasks', rows.map((r) => show(toTask(r, cutoff))), q.offset, total);
+      return listResponse(
+        c,
+        'tasks',
+        rows.map((r) => show(toTask(r, cutoff))),
+        q.offset,
+        total,
+      );
     })
     .get('/tasks/:id', requires('tasks:read'), (c) => {
       const id = c.req.param('id');
@@ -146,9 +160,9 @@ export function taskRoutes(deps: RouteDeps & { plan: PlanCache; policy: TaskPoli
           properties: JSON.parse(e.properties) as Record<string, unknown>,
           violations: JSON.parse(e.violations) as Violation[],
         })),
-        alerts: (db.prepare(`${ALERT_SELECT} WHERE a.task_id = ? ORDER BY a.raised_at`).all(id) as AlertRow[]).map((a) =>
-          toAlert(a, now),
-        ),
+        alerts: (
+          db.prepare(`${ALERT_SELECT} WHERE a.task_id = ? ORDER BY a.raised_at`).all(id) as AlertRow[]
+        ).map((a) => toAlert(a, now)),
         ledger,
         charge: chargeSummary(ledger),
         license_pk:

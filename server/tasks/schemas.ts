@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { violationSchema } from '../events/schemas.ts';
 import { alertSchema } from '../alerts/schemas.ts';
+import { violationSchema } from '../events/schemas.ts';
 import { chargeSummarySchema, ledgerEntrySchema } from '../ledger/schemas.ts';
 
 /** queued: started, no outcome yet; stale: queued longer than the configured time with no outcome */

@@ -61,7 +61,9 @@ export function requireServiceToken(db: DB): MiddlewareHandler {
       c.header('WWW-Authenticate', 'Bearer realm="service"');
       throw new ApiError(
         401,
-        token ? 'unknown or revoked service token' : 'missing service token: send Authorization: Bearer <service token>',
+        token
+          ? 'unknown or revoked service token'
+          : 'missing service token: send Authorization: Bearer <service token>',
       );
     }
     await next();
