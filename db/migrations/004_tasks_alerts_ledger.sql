@@ -62,6 +62,8 @@ ALTER TABLE landing_phase1_tasks_v2 RENAME TO landing_phase1_tasks;
 -- runs_used of the licence check: one index range
 CREATE INDEX landing_phase1_tasks_account ON landing_phase1_tasks (account_id, template_id, started_at);
 CREATE INDEX landing_phase1_tasks_started ON landing_phase1_tasks (started_at);
+-- the task list's default order
+CREATE INDEX landing_phase1_tasks_first_seen ON landing_phase1_tasks (first_seen_at);
 -- the credit estimate's samples: recent succeeded tasks of a queue type
 CREATE INDEX landing_phase1_tasks_outcome ON landing_phase1_tasks (outcome, queue_type, finished_at);
 
@@ -95,10 +97,15 @@ CREATE TABLE landing_phase1_alerts (
   resolved_by         TEXT,
   updated_at          TEXT,
   updated_by          TEXT,
-  last_note           TEXT
+  last_note           TEXT,
+  -- the inbox order as one indexed value: open, acknowledged, resolved; high, medium, low, other risk
+  inbox_rank          INTEGER GENERATED ALWAYS AS (
+    (CASE state WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END) * 10
+    + (CASE risk_level WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END)) VIRTUAL
 );
--- the inbox: unresolved, high risk first, oldest first
-CREATE INDEX landing_phase1_alerts_inbox ON landing_phase1_alerts (state, raised_at);
+-- the inbox: unresolved first, high risk first, oldest first
+CREATE INDEX landing_phase1_alerts_inbox ON landing_phase1_alerts (inbox_rank, raised_at, id);
+CREATE INDEX landing_phase1_alerts_state ON landing_phase1_alerts (state, raised_at);
 CREATE INDEX landing_phase1_alerts_task ON landing_phase1_alerts (task_id);
 
 INSERT OR IGNORE INTO landing_phase1_alerts (alert_id, source_event_pk, task_id, risk_level, policy_tag, action_required,

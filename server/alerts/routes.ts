@@ -13,8 +13,7 @@ import { ALERT_SELECT, type AlertRow, getAlertRow, toAlert } from './store.ts';
 
 const SORTABLE = ['inbox', 'raised_at', 'id', 'risk_level', 'state', 'escalation_level'] as const;
 /** unresolved first (open before acknowledged), high risk first, oldest first */
-const INBOX_ORDER = `CASE a.state WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,
-  CASE a.risk_level WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, a.raised_at ASC, a.id ASC`;
+const INBOX_ORDER = 'a.inbox_rank, a.raised_at, a.id';
 
 /** the alert inbox: risk_alerts worked open → acknowledged → resolved and escalated, each step noted */
 export function alertRoutes(deps: RouteDeps & { plan: PlanCache; step: AlertStepper }) {

@@ -35,7 +35,8 @@ export const ALERT_SELECT = `SELECT a.*, t.account_id, t.template_id,
     ORDER BY (l.status = 'approved') DESC, l.id DESC LIMIT 1) AS license_pk
   FROM landing_phase1_alerts a LEFT JOIN landing_phase1_tasks t ON t.task_id = a.task_id`;
 
-export function toAlert(r: AlertRow, now: Date): AlertRecord {
+export function toAlert(row: AlertRow & { inbox_rank?: number }, now: Date): AlertRecord {
+  const { inbox_rank: _rank, ...r } = row;
   const until = r.resolved_at ? Date.parse(r.resolved_at) : now.getTime();
   return {
     ...r,
