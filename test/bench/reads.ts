@@ -99,7 +99,8 @@ async function timeRequests(
     const body = await res.text();
     const elapsed = performance.now() - t0;
     if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${body.slice(0, 300)}`);
-    rows = (JSON.parse(body) as unknown[]).length;
+    const parsed = JSON.parse(body) as unknown;
+    rows = Array.isArray(parsed) ? parsed.length : 1;
     contentRange = res.headers.get('Content-Range') ?? '';
     return elapsed;
   };
@@ -165,7 +166,44 @@ export async function measureReads(size: number, reporter: Reporter): Promise<vo
           url: listUrl('/api/events', ['id', 'DESC'], [100_000, 100_024], { event: 'landing_view' }),
           limit: LIST_P95_MS,
         },
+        // tasks, the alert inbox and the ledger (issue 5): default orders are index walks
+        {
+          name: 'GET /api/tasks first page [0,24] (newest first)',
+          url: listUrl('/api/tasks', ['first_seen_at', 'DESC'], [0, 24], {}),
+          limit: LIST_P95_MS,
+        },
+        {
+          name: 'GET /api/tasks status=failed, first page [0,24]',
+          url: listUrl('/api/tasks', ['first_seen_at', 'DESC'], [0, 24], { status: 'failed' }),
+          limit: LIST_P95_MS,
+        },
+        {
+          name: 'GET /api/alerts inbox first page [0,24]',
+          url: listUrl('/api/alerts', ['inbox', 'ASC'], [0, 24], {}),
+          limit: LIST_P95_MS,
+        },
+        {
+          name: 'GET /api/ledger first page [0,24]',
+          url: listUrl('/api/ledger', ['seq', 'DESC'], [0, 24], {}),
+          limit: LIST_P95_MS,
+        },
+        {
+          name: 'GET /api/ledger-accounts first page [0,24] (balances grouped from all entries)',
+          url: listUrl('/api/ledger-accounts', ['balance', 'ASC'], [0, 24], {}),
+          limit: LIST_P95_MS,
+        },
       ];
+      const someTask = db
+        .prepare(
+          "SELECT task_id FROM landing_phase1_tasks WHERE outcome = 'succeeded' ORDER BY first_seen_at DESC LIMIT 1",
+        )
+        .pluck()
+        .get() as string;
+      queries.push({
+        name: 'GET /api/tasks/:id (events, alerts, ledger, charge)',
+        url: `/api/tasks/${encodeURIComponent(someTask)}`,
+        limit: LIST_P95_MS,
+      });
       const cookie = analystCookie(db, sessions);
       for (const q of queries) {
         const t = await timeRequests((url) => app.request(url, { headers: { Cookie: cookie } }), q.url);
