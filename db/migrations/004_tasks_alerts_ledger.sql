@@ -2,7 +2,7 @@
 -- inbox, and the append-only credits ledger.
 
 -- The task projection of 003 needed a task_start first; now any task event opens the task and each fills
--- its part. The outcome is the outcome event with the latest occurred_at (ties: the larger event pk), so the
+-- its part. The outcome is the outcome event with the latest occurred_at (ties: the larger event_id), so the
 -- same events give the same task whatever order they arrive in.
 CREATE TABLE landing_phase1_tasks_v2 (
   task_id            TEXT PRIMARY KEY,
@@ -41,7 +41,7 @@ ON CONFLICT (task_id) DO UPDATE SET first_seen_at = min(first_seen_at, excluded.
 
 WITH ranked AS (
   SELECT id, event, occurred_at, properties, json_extract(properties, '$.task_id') AS task_id,
-    row_number() OVER (PARTITION BY json_extract(properties, '$.task_id') ORDER BY occurred_at DESC, id DESC) AS n
+    row_number() OVER (PARTITION BY json_extract(properties, '$.task_id') ORDER BY occurred_at DESC, event_id DESC) AS n
   FROM landing_phase1_events WHERE event IN ('task_completed', 'task_failed') AND json_type(properties, '$.task_id') = 'text'
 )
 UPDATE landing_phase1_tasks_v2 SET
@@ -56,6 +56,16 @@ UPDATE landing_phase1_tasks_v2 SET
   policy_tag = CASE WHEN json_type(r.properties, '$.policy_tag') = 'text' THEN json_extract(r.properties, '$.policy_tag') END,
   action_required = CASE WHEN json_type(r.properties, '$.action_required') = 'text' THEN json_extract(r.properties, '$.action_required') END
 FROM ranked r WHERE r.n = 1 AND r.task_id = landing_phase1_tasks_v2.task_id;
+
+-- a task whose start carries no template (or that has no start) takes the first stored outcome's
+WITH templates AS (
+  SELECT json_extract(properties, '$.task_id') AS task_id, json_extract(properties, '$.template_id') AS template_id,
+    row_number() OVER (PARTITION BY json_extract(properties, '$.task_id') ORDER BY id) AS n
+  FROM landing_phase1_events WHERE event IN ('task_completed', 'task_failed') AND json_type(properties, '$.task_id') = 'text'
+    AND json_type(properties, '$.template_id') = 'text' AND trim(json_extract(properties, '$.template_id')) <> ''
+)
+UPDATE landing_phase1_tasks_v2 SET template_id = f.template_id
+FROM templates f WHERE f.n = 1 AND f.task_id = landing_phase1_tasks_v2.task_id AND landing_phase1_tasks_v2.template_id IS NULL;
 
 DROP TABLE landing_phase1_tasks;
 ALTER TABLE landing_phase1_tasks_v2 RENAME TO landing_phase1_tasks;
@@ -167,12 +177,19 @@ WHEN NEW.seq IS NOT OLD.seq OR NEW.id IS NOT OLD.id OR NEW.amount IS NOT OLD.amo
       OR NEW.decision_note IS NOT OLD.decision_note))
 BEGIN SELECT RAISE(ABORT, 'landing_phase1_ledger is append-only: correct an entry with a reversal'); END;
 
--- charges of the succeeded tasks and tail deductions already stored
+-- charges and tail deductions already stored. A task's charge is its first stored task_completed with
+-- credits spent, as live ingestion makes it: whether or not a later outcome (a failure) followed.
 INSERT OR IGNORE INTO landing_phase1_ledger (id, account_id, task_id, amount, kind, policy_tag, created_by, created_at,
   status, source_event_pk)
-SELECT 'charge:' || t.task_id, t.account_id, t.task_id, -t.credits_spent, 'task_charge', t.policy_tag, 'platform',
-  t.finished_at, 'posted', t.outcome_event_pk
-FROM landing_phase1_tasks t WHERE t.outcome = 'succeeded' AND t.credits_spent > 0 ORDER BY t.finished_at;
+SELECT 'charge:' || c.task_id, t.account_id, c.task_id, -c.spent, 'task_charge', NULL, 'platform', c.occurred_at,
+  'posted', c.id
+FROM (
+  SELECT id, occurred_at, json_extract(properties, '$.task_id') AS task_id, json_extract(properties, '$.credits_spent') AS spent,
+    row_number() OVER (PARTITION BY json_extract(properties, '$.task_id') ORDER BY id) AS n
+  FROM landing_phase1_events WHERE event = 'task_completed' AND json_type(properties, '$.task_id') = 'text'
+    AND json_type(properties, '$.credits_spent') IN ('integer', 'real') AND json_extract(properties, '$.credits_spent') > 0
+) c LEFT JOIN landing_phase1_tasks t ON t.task_id = c.task_id
+WHERE c.n = 1 ORDER BY c.id;
 
 INSERT OR IGNORE INTO landing_phase1_ledger (id, account_id, task_id, amount, kind, policy_tag, created_by, created_at,
   status, source_event_pk)

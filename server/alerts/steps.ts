@@ -52,7 +52,10 @@ export function createAlertSteps(db: DB, clock: () => Date) {
           );
         const next = alertStep(before.state, before.escalation_level, action);
         if (!next.ok)
-          throw new ApiError(409, `alert ${before.alert_id} ${next.why}${by}; it cannot be ${PAST[action]}`);
+          throw new ApiError(
+            409,
+            `alert ${before.alert_id} ${next.why}${before.updated_by ? ` (last step by ${before.updated_by})` : ''}; it cannot be ${PAST[action]}`,
+          );
         const who = ctx.user.username;
         update.run({
           id,

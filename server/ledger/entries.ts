@@ -124,9 +124,12 @@ export function createLedger(deps: {
         });
     }
     const seq = nextSeq.get() as number;
+    // the platform's ledger ids are free text: never reuse one it already sent
+    let id = manualIdOf(seq);
+    for (let k = 2; getEntry(db, id); k++) id = `${manualIdOf(seq)}_${k}`;
     const pending = needsSecondApproval(input.amount, policy.approvalLimit);
     const entry: LedgerEntry = {
-      id: manualIdOf(seq),
+      id,
       seq,
       account_id: task?.account_id ?? entries.find((e) => e.account_id)?.account_id ?? null,
       task_id: input.task_id,

@@ -10,8 +10,8 @@ const TASK_FOLLOW_UPS = new Set(['task_completed', 'task_failed', 'risk_alert', 
 
 /**
  * Keeps the task projection (inside the storing transaction): any task event opens its task; task_start
- * fills who and what, the outcome event with the latest occurred_at (ties: the later stored) fills how it
- * ended, so the same events give the same task whatever order they arrive in. Every later event of the
+ * fills who and what, the outcome event with the latest occurred_at (ties: the larger event_id) fills how
+ * it ended, so the same events give the same task whatever order they arrive in. Every later event of the
  * task_id is linked to it for the task's page.
  */
 export function trackTasks(db: DB) {
@@ -20,19 +20,25 @@ export function trackTasks(db: DB) {
      ON CONFLICT (task_id) DO UPDATE SET first_seen_at = min(first_seen_at, excluded.first_seen_at)`,
   );
   const start = db.prepare(
-    `UPDATE landing_phase1_tasks SET start_event_pk = @pk, account_id = @account_id, template_id = @template_id,
+    `UPDATE landing_phase1_tasks SET start_event_pk = @pk, account_id = @account_id,
+       template_id = coalesce(@template_id, template_id),
        queue_type = @queue_type, estimated_credits = @estimated_credits, started_at = @started_at
      WHERE task_id = @task_id AND start_event_pk IS NULL`,
   );
-  // the newer outcome wins: compared by occurred_at, then by the stored event's pk
+  // the newer outcome wins: compared by occurred_at, then by event_id (not by arrival: the same events must
+  // give the same task whatever order they arrive in, also when two outcomes share an instant)
   const outcome = db.prepare(
     `UPDATE landing_phase1_tasks SET outcome_event_pk = @pk, outcome = @outcome, finished_at = @finished_at,
        credits_spent = @credits_spent, duration_ms = @duration_ms, output_count = @output_count,
        failure_code = @failure_code, sub_status = @sub_status, policy_tag = @policy_tag,
-       action_required = @action_required,
-       template_id = coalesce(template_id, @template_id)
+       action_required = @action_required
      WHERE task_id = @task_id AND (finished_at IS NULL OR finished_at < @finished_at
-       OR (finished_at = @finished_at AND outcome_event_pk < @pk))`,
+       OR (finished_at = @finished_at
+         AND (SELECT e.event_id FROM landing_phase1_events e WHERE e.id = outcome_event_pk) < @event_id))`,
+  );
+  // the template: the start's; else any outcome's (whether or not that outcome is the latest)
+  const outcomeTemplate = db.prepare(
+    'UPDATE landing_phase1_tasks SET template_id = @template_id WHERE task_id = @task_id AND template_id IS NULL',
   );
   const followUp = db.prepare(
     'INSERT OR IGNORE INTO landing_phase1_task_events (task_id, event_pk) VALUES (?, ?)',
@@ -61,6 +67,7 @@ export function trackTasks(db: DB) {
       const done = e.event === 'task_completed';
       outcome.run({
         pk: e.pk,
+        event_id: e.event_id,
         task_id: taskId,
         outcome: done ? 'succeeded' : 'failed',
         finished_at: e.occurred_at,
@@ -71,8 +78,9 @@ export function trackTasks(db: DB) {
         sub_status: done ? null : text(p.sub_status),
         policy_tag: done ? null : text(p.policy_tag),
         action_required: done ? null : text(p.action_required),
-        template_id: text(p.template_id),
       });
+      const template = text(p.template_id);
+      if (template) outcomeTemplate.run({ task_id: taskId, template_id: template });
     }
   };
 }

@@ -49,7 +49,12 @@ const statusSql = (cutoffParam: string) =>
   `CASE WHEN t.outcome IS NOT NULL THEN t.outcome WHEN t.started_at < ${cutoffParam} THEN 'stale' ELSE 'queued' END`;
 
 function toTask(r: TaskRow, staleBefore: string): TaskRecord {
-  const { start_event_pk, outcome, ...rest } = r;
+  const {
+    start_event_pk,
+    outcome,
+    outcome_event_pk: _pk,
+    ...rest
+  } = r as TaskRow & { outcome_event_pk?: number };
   const status: TaskStatus =
     outcome ?? (r.started_at !== null && r.started_at < staleBefore ? 'stale' : 'queued');
   return {
@@ -86,8 +91,10 @@ export function taskRoutes(deps: RouteDeps & { plan: PlanCache; policy: TaskPoli
         throw new ApiError(400, 'filter.status must be a status or a list of them', {
           'filter.status': 'must be a string',
         });
-      clauses.push(wanted.length ? `${statusSql('?')} IN (${wanted.map(() => '?').join(', ')})` : '0');
-      params.push(cutoff, ...(wanted as string[]));
+      if (wanted.length) {
+        clauses.push(`${statusSql('?')} IN (${wanted.map(() => '?').join(', ')})`);
+        params.push(cutoff, ...(wanted as string[]));
+      } else clauses.push('0'); // an empty list matches nothing (and binds no cutoff)
     }
     if (typeof q === 'string' && q.trim()) {
       const s = q.trim();

@@ -99,13 +99,32 @@ export function testApp(overrides: Partial<AppDeps> = {}) {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
 
-  const tokens = new Map<Role, string>();
+  const tokens = new Map<number, string>();
   /** requests as the user of `role` (a session made directly, as a sign-in would) */
-  const as = (role: Role) => {
-    let token = tokens.get(role);
+  const as = (role: Role) => sessionOf(userIds.get(role)!);
+  const extraUsers = new Map<string, number>();
+  /**
+   * requests as a further user (created on first use with TEST_PASSWORD): a second person of the same role,
+   * e.g. the colleague who approves an ops user's rollback
+   */
+  const asUser = (username: string, roles: Role[]) => {
+    let id = extraUsers.get(username);
+    if (id === undefined) {
+      id = insertUser(
+        t.db,
+        { username, display_name: `Test ${username}`, roles, team: null },
+        TEST_PASSWORD_HASH,
+        now,
+      );
+      extraUsers.set(username, id);
+    }
+    return sessionOf(id);
+  };
+  function sessionOf(userId: number) {
+    let token = tokens.get(userId);
     if (!token) {
-      token = built.sessions.create(userIds.get(role)!, now, 'test', 'vitest');
-      tokens.set(role, token);
+      token = built.sessions.create(userId, now, 'test', 'vitest');
+      tokens.set(userId, token);
     }
     const cookie = `lc_session=${token}`;
     const get = (path: string) => built.app.request(path, { headers: { Cookie: cookie } });
@@ -122,10 +141,10 @@ export function testApp(overrides: Partial<AppDeps> = {}) {
       for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, JSON.stringify(v));
       return get(`/api/${resource}?${qs}`);
     };
-    return { get, send, list, cookie, userId: userIds.get(role)! };
-  };
+    return { get, send, list, cookie, userId };
+  }
   const analyst = as('data_analyst');
-  return { ...t, ...built, now, post, as, get: analyst.get, list: analyst.list, userIds };
+  return { ...t, ...built, now, post, as, asUser, get: analyst.get, list: analyst.list, userIds };
 }
 export type TestApp = ReturnType<typeof testApp>;
 
@@ -168,4 +187,126 @@ export function licenseApply(
       ...properties,
     },
   };
+}
+
+/** the account the task builders run tasks as (a platform account hash) */
+export const TASK_ACCOUNT = 'b7e2c9d0a1f2e3d4c5b6a7980123456789abcdef';
+
+/** an event with `defaults` under `properties` (an undefined override removes the field) */
+function eventWith(
+  event: string,
+  id: string,
+  defaults: Record<string, unknown>,
+  properties: Record<string, unknown>,
+  occurred_at: string,
+) {
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(properties)) {
+    if (v === undefined) delete merged[k];
+    else merged[k] = v;
+  }
+  return { event, event_id: id, occurred_at, properties: merged };
+}
+
+/** a valid task_start of `taskId` (the platform queued it) */
+export function taskStart(
+  id: string,
+  taskId: string,
+  properties: Record<string, unknown> = {},
+  occurred_at = '2026-11-25T10:00:00+08:00',
+) {
+  return eventWith(
+    'task_start',
+    id,
+    {
+      task_id: taskId,
+      template_id: 'tpl_001',
+      account_id: TASK_ACCOUNT,
+      estimated_credits: 20,
+      queue_type: 'standard',
+    },
+    properties,
+    occurred_at,
+  );
+}
+
+/** a valid task_completed of `taskId` (succeeded, credits written) */
+export function taskCompleted(
+  id: string,
+  taskId: string,
+  properties: Record<string, unknown> = {},
+  occurred_at = '2026-11-25T10:05:00+08:00',
+) {
+  return eventWith(
+    'task_completed',
+    id,
+    { task_id: taskId, template_id: 'tpl_001', credits_spent: 18, duration_ms: 300_000, output_count: 2 },
+    properties,
+    occurred_at,
+  );
+}
+
+/** a valid task_failed of `taskId` */
+export function taskFailed(
+  id: string,
+  taskId: string,
+  properties: Record<string, unknown> = {},
+  occurred_at = '2026-11-25T10:05:00+08:00',
+) {
+  return eventWith(
+    'task_failed',
+    id,
+    {
+      task_id: taskId,
+      template_id: 'tpl_001',
+      failure_code: 'safety_block',
+      sub_status: 'safety_block.nsfw',
+      policy_tag: 'D1',
+      action_required: 'remove_asset',
+    },
+    properties,
+    occurred_at,
+  );
+}
+
+/** a valid risk_alert `alertId` on `taskId` (a high D1 at ops_review, its policy minimum) */
+export function riskAlert(
+  id: string,
+  alertId: string,
+  taskId: string,
+  properties: Record<string, unknown> = {},
+  occurred_at = '2026-11-25T10:06:00+08:00',
+) {
+  return eventWith(
+    'risk_alert',
+    id,
+    {
+      alert_id: alertId,
+      task_id: taskId,
+      risk_level: 'high',
+      policy_tag: 'D1',
+      action_required: 'remove_asset',
+      escalation_level: 'ops_review',
+    },
+    properties,
+    occurred_at,
+  );
+}
+
+/** a valid credits_updated of ledger entry `ledgerId` on `taskId` (negative: a tail deduction) */
+export function creditsUpdated(
+  id: string,
+  ledgerId: string,
+  taskId: string,
+  adjustAmount: number,
+  properties: Record<string, unknown> = {},
+  occurred_at = '2026-11-25T10:07:00+08:00',
+) {
+  return eventWith(
+    'credits_updated',
+    id,
+    { ledger_id: ledgerId, task_id: taskId, policy_tag: 'A1', adjust_amount: adjustAmount },
+    properties,
+    occurred_at,
+  );
 }

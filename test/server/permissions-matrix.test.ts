@@ -229,7 +229,13 @@ it('every route × every role and no session: 401 without a session, 403 (audite
         event: 'task_completed',
         event_id: 'matrix-task-done',
         occurred_at: at,
-        properties: { task_id: taskId, template_id: 'tpl_001', credits_spent: 1_000_000, duration_ms: 10, output_count: 1 },
+        properties: {
+          task_id: taskId,
+          template_id: 'tpl_001',
+          credits_spent: 1_000_000,
+          duration_ms: 10,
+          output_count: 1,
+        },
       },
     ],
     'platform-integration',
@@ -262,7 +268,11 @@ it('every route × every role and no session: 401 without a session, 403 (audite
       t.ledger.requestEntry(
         'manual_rollback',
         { task_id: taskId, amount: 1001, policy_tag: 'A1', reason: 'matrix' },
-        { ...reviewer, user: { ...reviewer.user, roles: ['ops'] }, audit: { actor: { id: null, username: 'setup' } } },
+        {
+          ...reviewer,
+          user: { ...reviewer.user, roles: ['ops'] },
+          audit: { actor: { id: null, username: 'setup' } },
+        },
       ),
     )().id;
   const refund = { task_id: taskId, amount: 1, policy_tag: 'A1', reason: 'matrix refund' };
@@ -270,127 +280,131 @@ it('every route × every role and no session: 401 without a session, 403 (audite
 
   let n = 0;
   /** a valid request for each route (fresh ids and bodies, computed when sent) */
-  const requestFor: Record<string, () => { path: string; body?: unknown; headers?: Record<string, string> }> = {
-    'POST /api/events': () => ({ path: '/api/events', body: landingView(`m-${++n}`) }),
-    'POST /v1/batch': () => ({ path: '/v1/batch', body: { batch: [segmentTrack(`m-${++n}`)] } }),
-    'POST /v1/track': () => ({ path: '/v1/track', body: segmentTrack(`m-${++n}`) }),
-    'POST /api/auth/login': () => ({
-      path: '/api/auth/login',
-      body: { username: 'data_analyst', password: TEST_PASSWORD },
-    }),
-    'POST /api/auth/logout': () => ({ path: '/api/auth/logout' }),
-    'GET /api/auth/me': () => ({ path: '/api/auth/me' }),
-    'GET /api/permissions': () => ({ path: '/api/permissions' }),
-    'GET /api/completeness': () => ({ path: '/api/completeness' }),
-    'GET /api/completeness/stream': () => ({ path: '/api/completeness/stream' }),
-    'GET /api/completeness/:id': () => ({
-      path: `/api/completeness/${encodeURIComponent('2026-11-25|landing_view|user_id')}`,
-    }),
-    'GET /api/completeness-events': () => ({ path: '/api/completeness-events' }),
-    'GET /api/completeness-events/:id': () => ({
-      path: `/api/completeness-events/${encodeURIComponent('2026-11-25|landing_view')}`,
-    }),
-    'GET /api/events': () => ({ path: '/api/events' }),
-    'GET /api/events/:id': () => ({ path: `/api/events/${eventId}` }),
-    'GET /api/tracking-plan': () => ({ path: '/api/tracking-plan' }),
-    'GET /api/tracking-plan/:id': () => ({ path: '/api/tracking-plan/landing_view' }),
-    'GET /api/enums': () => ({ path: '/api/enums' }),
-    'GET /api/enums/:id': () => ({ path: '/api/enums/ab_bucket' }),
-    'GET /api/users': () => ({ path: '/api/users' }),
-    'GET /api/users/:id': () => ({ path: `/api/users/${editedUser}` }),
-    'POST /api/users': () => ({
-      path: '/api/users',
-      body: { username: `matrix-${++n}`, display_name: 'Matrix', roles: ['ops'], password: TEST_PASSWORD },
-    }),
-    'PUT /api/users/:id': () => ({
-      path: `/api/users/${editedUser}`,
-      body: { display_name: `Planner ${++n}`, version: userVersion() },
-    }),
-    'GET /api/write-keys': () => ({ path: '/api/write-keys' }),
-    'GET /api/write-keys/:id': () => ({ path: `/api/write-keys/${keys.relabel}` }),
-    'POST /api/write-keys': () => ({
-      path: '/api/write-keys',
-      body: { source: 'platform-integration', label: `matrix ${++n}` },
-    }),
-    'PUT /api/write-keys/:id': () => ({
-      path: `/api/write-keys/${keys.relabel}`,
-      body: { label: `l ${++n}` },
-    }),
-    'POST /api/write-keys/:id/rotate': () => ({ path: `/api/write-keys/${keys.rotate}/rotate`, body: {} }),
-    'POST /api/write-keys/:id/revoke': () => ({ path: `/api/write-keys/${keys.revoke}/revoke`, body: {} }),
-    'GET /api/audit': () => ({ path: '/api/audit' }),
-    'GET /api/audit/verify': () => ({ path: '/api/audit/verify' }),
-    'GET /api/audit/export': () => ({ path: '/api/audit/export' }),
-    'GET /api/audit/:id': () => ({ path: `/api/audit/${auditId}` }),
-    'GET /api/licenses/check': () => ({ path: '/api/licenses/check?account_id=a&template_id=b' }),
-    'GET /api/licenses': () => ({ path: '/api/licenses' }),
-    'GET /api/licenses/:id': () => ({ path: `/api/licenses/${application()}` }),
-    'GET /api/licenses/:id/tasks': () => ({ path: `/api/licenses/${application()}/tasks` }),
-    'POST /api/licenses/:id/approve': () => ({
-      path: `/api/licenses/${application()}/approve`,
-      body: { effective_at: at, expiry_type: 'permanent', version: 1 },
-    }),
-    'POST /api/licenses/:id/reject': () => ({
-      path: `/api/licenses/${application()}/reject`,
-      body: { ...rejection, version: 1 },
-    }),
-    'POST /api/licenses/:id/revoke': () => ({
-      path: `/api/licenses/${approved()}/revoke`,
-      body: { ...rejection, note: 'revoked in the matrix test', version: 2 },
-    }),
-    'POST /api/licenses/bulk': () => ({
-      path: '/api/licenses/bulk',
-      body: { action: 'reject', items: [{ id: application(), version: 1 }], decision: rejection },
-    }),
-    'GET /api/service-tokens': () => ({ path: '/api/service-tokens' }),
-    'GET /api/service-tokens/:id': () => ({ path: `/api/service-tokens/${tokens.relabel}` }),
-    'POST /api/service-tokens': () => ({
-      path: '/api/service-tokens',
-      body: { source: 'platform-integration', label: `matrix ${++n}` },
-    }),
-    'PUT /api/service-tokens/:id': () => ({
-      path: `/api/service-tokens/${tokens.relabel}`,
-      body: { label: `l ${++n}` },
-    }),
-    'POST /api/service-tokens/:id/rotate': () => ({
-      path: `/api/service-tokens/${tokens.rotate}/rotate`,
-      body: {},
-    }),
-    'POST /api/service-tokens/:id/revoke': () => ({
-      path: `/api/service-tokens/${tokens.revoke}/revoke`,
-      body: {},
-    }),
-    'POST /api/credits/estimate': () => ({ path: '/api/credits/estimate', body: { queue_type: 'standard' } }),
-    'GET /api/tasks': () => ({ path: '/api/tasks' }),
-    'GET /api/tasks/:id': () => ({ path: `/api/tasks/${taskId}` }),
-    'GET /api/alerts': () => ({ path: '/api/alerts' }),
-    'GET /api/alerts/:id': () => ({ path: `/api/alerts/${alert()}` }),
-    'POST /api/alerts/:id/acknowledge': () => ({ path: `/api/alerts/${alert()}/acknowledge`, body: step }),
-    'POST /api/alerts/:id/escalate': () => ({ path: `/api/alerts/${alert()}/escalate`, body: step }),
-    'POST /api/alerts/:id/resolve': () => ({ path: `/api/alerts/${alert()}/resolve`, body: step }),
-    'POST /api/alerts/bulk': () => ({
-      path: '/api/alerts/bulk',
-      body: { action: 'acknowledge', note: 'matrix', items: [{ id: alert(), version: 1 }] },
-    }),
-    'GET /api/ledger': () => ({ path: '/api/ledger' }),
-    'GET /api/ledger/:id': () => ({ path: `/api/ledger/${encodeURIComponent(`charge:${taskId}`)}` }),
-    'GET /api/ledger-accounts': () => ({ path: '/api/ledger-accounts' }),
-    'POST /api/ledger/rollbacks': () => ({
-      path: '/api/ledger/rollbacks',
-      body: refund,
-      headers: { 'Idempotency-Key': `matrix-${++n}` },
-    }),
-    'POST /api/ledger/adjustments': () => ({
-      path: '/api/ledger/adjustments',
-      body: { ...refund, amount: -1 },
-      headers: { 'Idempotency-Key': `matrix-${++n}` },
-    }),
-    'POST /api/ledger/:id/approve': () => ({ path: `/api/ledger/${pendingEntry()}/approve`, body: {} }),
-    'POST /api/ledger/:id/reject': () => ({
-      path: `/api/ledger/${pendingEntry()}/reject`,
-      body: { reason: 'matrix' },
-    }),
-  };
+  const requestFor: Record<string, () => { path: string; body?: unknown; headers?: Record<string, string> }> =
+    {
+      'POST /api/events': () => ({ path: '/api/events', body: landingView(`m-${++n}`) }),
+      'POST /v1/batch': () => ({ path: '/v1/batch', body: { batch: [segmentTrack(`m-${++n}`)] } }),
+      'POST /v1/track': () => ({ path: '/v1/track', body: segmentTrack(`m-${++n}`) }),
+      'POST /api/auth/login': () => ({
+        path: '/api/auth/login',
+        body: { username: 'data_analyst', password: TEST_PASSWORD },
+      }),
+      'POST /api/auth/logout': () => ({ path: '/api/auth/logout' }),
+      'GET /api/auth/me': () => ({ path: '/api/auth/me' }),
+      'GET /api/permissions': () => ({ path: '/api/permissions' }),
+      'GET /api/completeness': () => ({ path: '/api/completeness' }),
+      'GET /api/completeness/stream': () => ({ path: '/api/completeness/stream' }),
+      'GET /api/completeness/:id': () => ({
+        path: `/api/completeness/${encodeURIComponent('2026-11-25|landing_view|user_id')}`,
+      }),
+      'GET /api/completeness-events': () => ({ path: '/api/completeness-events' }),
+      'GET /api/completeness-events/:id': () => ({
+        path: `/api/completeness-events/${encodeURIComponent('2026-11-25|landing_view')}`,
+      }),
+      'GET /api/events': () => ({ path: '/api/events' }),
+      'GET /api/events/:id': () => ({ path: `/api/events/${eventId}` }),
+      'GET /api/tracking-plan': () => ({ path: '/api/tracking-plan' }),
+      'GET /api/tracking-plan/:id': () => ({ path: '/api/tracking-plan/landing_view' }),
+      'GET /api/enums': () => ({ path: '/api/enums' }),
+      'GET /api/enums/:id': () => ({ path: '/api/enums/ab_bucket' }),
+      'GET /api/users': () => ({ path: '/api/users' }),
+      'GET /api/users/:id': () => ({ path: `/api/users/${editedUser}` }),
+      'POST /api/users': () => ({
+        path: '/api/users',
+        body: { username: `matrix-${++n}`, display_name: 'Matrix', roles: ['ops'], password: TEST_PASSWORD },
+      }),
+      'PUT /api/users/:id': () => ({
+        path: `/api/users/${editedUser}`,
+        body: { display_name: `Planner ${++n}`, version: userVersion() },
+      }),
+      'GET /api/write-keys': () => ({ path: '/api/write-keys' }),
+      'GET /api/write-keys/:id': () => ({ path: `/api/write-keys/${keys.relabel}` }),
+      'POST /api/write-keys': () => ({
+        path: '/api/write-keys',
+        body: { source: 'platform-integration', label: `matrix ${++n}` },
+      }),
+      'PUT /api/write-keys/:id': () => ({
+        path: `/api/write-keys/${keys.relabel}`,
+        body: { label: `l ${++n}` },
+      }),
+      'POST /api/write-keys/:id/rotate': () => ({ path: `/api/write-keys/${keys.rotate}/rotate`, body: {} }),
+      'POST /api/write-keys/:id/revoke': () => ({ path: `/api/write-keys/${keys.revoke}/revoke`, body: {} }),
+      'GET /api/audit': () => ({ path: '/api/audit' }),
+      'GET /api/audit/verify': () => ({ path: '/api/audit/verify' }),
+      'GET /api/audit/export': () => ({ path: '/api/audit/export' }),
+      'GET /api/audit/:id': () => ({ path: `/api/audit/${auditId}` }),
+      'GET /api/licenses/check': () => ({ path: '/api/licenses/check?account_id=a&template_id=b' }),
+      'GET /api/licenses': () => ({ path: '/api/licenses' }),
+      'GET /api/licenses/:id': () => ({ path: `/api/licenses/${application()}` }),
+      'GET /api/licenses/:id/tasks': () => ({ path: `/api/licenses/${application()}/tasks` }),
+      'POST /api/licenses/:id/approve': () => ({
+        path: `/api/licenses/${application()}/approve`,
+        body: { effective_at: at, expiry_type: 'permanent', version: 1 },
+      }),
+      'POST /api/licenses/:id/reject': () => ({
+        path: `/api/licenses/${application()}/reject`,
+        body: { ...rejection, version: 1 },
+      }),
+      'POST /api/licenses/:id/revoke': () => ({
+        path: `/api/licenses/${approved()}/revoke`,
+        body: { ...rejection, note: 'revoked in the matrix test', version: 2 },
+      }),
+      'POST /api/licenses/bulk': () => ({
+        path: '/api/licenses/bulk',
+        body: { action: 'reject', items: [{ id: application(), version: 1 }], decision: rejection },
+      }),
+      'GET /api/service-tokens': () => ({ path: '/api/service-tokens' }),
+      'GET /api/service-tokens/:id': () => ({ path: `/api/service-tokens/${tokens.relabel}` }),
+      'POST /api/service-tokens': () => ({
+        path: '/api/service-tokens',
+        body: { source: 'platform-integration', label: `matrix ${++n}` },
+      }),
+      'PUT /api/service-tokens/:id': () => ({
+        path: `/api/service-tokens/${tokens.relabel}`,
+        body: { label: `l ${++n}` },
+      }),
+      'POST /api/service-tokens/:id/rotate': () => ({
+        path: `/api/service-tokens/${tokens.rotate}/rotate`,
+        body: {},
+      }),
+      'POST /api/service-tokens/:id/revoke': () => ({
+        path: `/api/service-tokens/${tokens.revoke}/revoke`,
+        body: {},
+      }),
+      'POST /api/credits/estimate': () => ({
+        path: '/api/credits/estimate',
+        body: { queue_type: 'standard' },
+      }),
+      'GET /api/tasks': () => ({ path: '/api/tasks' }),
+      'GET /api/tasks/:id': () => ({ path: `/api/tasks/${taskId}` }),
+      'GET /api/alerts': () => ({ path: '/api/alerts' }),
+      'GET /api/alerts/:id': () => ({ path: `/api/alerts/${alert()}` }),
+      'POST /api/alerts/:id/acknowledge': () => ({ path: `/api/alerts/${alert()}/acknowledge`, body: step }),
+      'POST /api/alerts/:id/escalate': () => ({ path: `/api/alerts/${alert()}/escalate`, body: step }),
+      'POST /api/alerts/:id/resolve': () => ({ path: `/api/alerts/${alert()}/resolve`, body: step }),
+      'POST /api/alerts/bulk': () => ({
+        path: '/api/alerts/bulk',
+        body: { action: 'acknowledge', note: 'matrix', items: [{ id: alert(), version: 1 }] },
+      }),
+      'GET /api/ledger': () => ({ path: '/api/ledger' }),
+      'GET /api/ledger/:id': () => ({ path: `/api/ledger/${encodeURIComponent(`charge:${taskId}`)}` }),
+      'GET /api/ledger-accounts': () => ({ path: '/api/ledger-accounts' }),
+      'POST /api/ledger/rollbacks': () => ({
+        path: '/api/ledger/rollbacks',
+        body: refund,
+        headers: { 'Idempotency-Key': `matrix-${++n}` },
+      }),
+      'POST /api/ledger/adjustments': () => ({
+        path: '/api/ledger/adjustments',
+        body: { ...refund, amount: -1 },
+        headers: { 'Idempotency-Key': `matrix-${++n}` },
+      }),
+      'POST /api/ledger/:id/approve': () => ({ path: `/api/ledger/${pendingEntry()}/approve`, body: {} }),
+      'POST /api/ledger/:id/reject': () => ({
+        path: `/api/ledger/${pendingEntry()}/reject`,
+        body: { reason: 'matrix' },
+      }),
+    };
   expect(Object.keys(requestFor).sort()).toEqual(Object.keys(ROUTES).sort());
 
   const denials = () =>
