@@ -11,6 +11,7 @@ import { validateEvent } from '../server/ingest/validate.ts';
 import type { EnumRecord, PlanEventRecord, Rule } from '../server/plan/schemas.ts';
 import { type PlanSnapshot, snapshotOf } from '../server/plan/snapshot.ts';
 import { type AccessData, fnvHex, seedAccess } from './access.ts';
+import { generateAlertSteps, openAlert, type StoredAlert } from './alerts.ts';
 import { generateLicenses, openApplication, type StoredLicense } from './licenses.ts';
 
 /**
@@ -19,7 +20,8 @@ import { generateLicenses, openApplication, type StoredLicense } from './license
  * per day × event × field), so the dashboard's numbers and the events list always agree. Events come from
  * the demo generator (db/demo.ts) and are judged by the server's own validateEvent, so a mock violation is
  * always one the server would report. Users, write keys and the audit log come from access.ts, licence
- * applications (from the license_apply events) and their review from licenses.ts.
+ * applications (from the license_apply events) and their review from licenses.ts, risk alerts (from the
+ * risk_alert events) and their inbox from alerts.ts.
  */
 export interface MockDb extends AccessData {
   planEvents: PlanEventRecord[];
@@ -31,6 +33,8 @@ export interface MockDb extends AccessData {
   completenessFields: Map<string, CompletenessFieldRow>;
   /** licence applications, in id order */
   licenses: StoredLicense[];
+  /** risk alerts (from the risk_alert events) and how far they were worked, in id order */
+  alerts: StoredAlert[];
 }
 
 /** an event as the server stores it after validation, before it gets its id and counters */
@@ -112,6 +116,7 @@ export function emptyDb(): MockDb {
     completenessEvents: new Map(),
     completenessFields: new Map(),
     licenses: [],
+    alerts: [],
     ...seedAccess(),
   };
 }
@@ -175,6 +180,8 @@ export function recordEvent(db: MockDb, input: IngestedEvent): CompletenessPush 
   db.eventsById.set(stored.event_id, stored);
   // a license_apply opens a licence application, as on the server
   openApplication(db, stored);
+  // a risk_alert opens an alert in the inbox, raised to its policy tag's minimum, as on the server
+  openAlert(db, stored);
 
   const row = eventRow(db, day, input.event);
   row.total += 1;
@@ -271,6 +278,7 @@ export function generateDb(now: number, seed = 20_261_125): MockDb {
   const db = emptyDb();
   ingest(db, generateTraffic({ seed, from: now - 14 * DAY_MS, to: now, journeys: 1_900 }));
   generateLicenses(db, now);
+  generateAlertSteps(db, now);
   return db;
 }
 

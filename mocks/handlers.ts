@@ -1,5 +1,14 @@
 import { HttpResponse, http, sse } from 'msw';
 import { z } from 'zod';
+import {
+  ALERT_ACTIONS,
+  type AlertAction,
+  type AlertRecord,
+  alertBulkResultSchema,
+  alertBulkSchema,
+  alertSchema,
+  alertStepSchema,
+} from '../server/alerts/schemas.ts';
 import { AUDIT_CSV_COLUMNS, auditCsvLine } from '../server/audit/csv.ts';
 import { auditRecordSchema, auditVerifySchema } from '../server/audit/schemas.ts';
 import { can, PERMISSIONS, type Permission, permissionsOf } from '../server/auth/permissions.ts';
@@ -13,6 +22,15 @@ import { type StoredEvent, storedEventSchema } from '../server/events/schemas.ts
 import type { SessionUser } from '../server/http/env.ts';
 import { errorBodySchema } from '../server/http/schemas.ts';
 import {
+  adjustmentSchema,
+  approveEntrySchema,
+  type LedgerEntry,
+  ledgerAccountSchema,
+  ledgerEntrySchema,
+  rejectEntrySchema,
+  rollbackSchema,
+} from '../server/ledger/schemas.ts';
+import {
   approveSchema,
   bulkResultSchema,
   bulkSchema,
@@ -23,6 +41,7 @@ import {
   revokeSchema,
 } from '../server/licenses/schemas.ts';
 import { enumSchema, planEventSchema } from '../server/plan/schemas.ts';
+import { type TaskRecord, taskDetailSchema, taskSchema } from '../server/tasks/schemas.ts';
 import { type UserRecord, userCreateSchema, userSchema, userUpdateSchema } from '../server/users/schemas.ts';
 import type { CredentialKind } from '../server/write-keys/keys.ts';
 import {
@@ -49,7 +68,18 @@ import {
   verifyAudit,
   writeAudit,
 } from './access.ts';
+import { alertReader, alertView, alertViews, inboxOrder, stepAlert } from './alerts.ts';
 import { generateDb, ingest, liveTraffic, type MockDb } from './data.ts';
+import {
+  decideEntry,
+  entryReader,
+  generateLedgerRequests,
+  idempotencyKey,
+  ledgerAccounts,
+  ledgerEntries,
+  type ManualKind,
+  manualEntryOnce,
+} from './ledger.ts';
 import {
   type DecisionInput,
   decideLicense,
@@ -59,6 +89,7 @@ import {
   licenseView,
   queueOrder,
 } from './licenses.ts';
+import { taskDetail, taskReader, taskRecords } from './tasks.ts';
 
 /**
  * msw handlers speaking the API's ra-data-simple-rest dialect: `sort`, `range` and `filter` query
@@ -656,6 +687,229 @@ function licenseHandlers(db: MockDb) {
   ];
 }
 
+const alertFilters: Record<string, FilterMatcher<AlertRecord>> = {
+  // an alert id or a task id prefix
+  q: (record, value) => {
+    const q = String(value).trim();
+    return record.alert_id.startsWith(q) || (record.task_id ?? '').startsWith(q);
+  },
+  auto_escalated: (record, value) => record.auto_escalated === truthy(value),
+  // raised at least this many hours ago
+  age_hours_gte: (record, value) =>
+    value === '' || Date.parse(record.raised_at) <= Date.now() - Number(value) * 3_600_000,
+};
+
+/** the risk alert inbox: list and read, the three steps on one alert, and one step for a selection */
+function alertHandlers(db: MockDb) {
+  const present = (user: SessionUser) => {
+    const read = alertReader(user, db);
+    return (alert: (typeof db.alerts)[number]) => alertSchema.parse(read(alertView(db, alert, Date.now())));
+  };
+  const step =
+    (action: AlertAction) =>
+    async ({ params, request }: { params: Record<string, unknown>; request: Request }) => {
+      const user = guard(db, 'alerts:act', request);
+      if (isResponse(user)) return user;
+      const id = idOf(params.id);
+      if (id === undefined) return badId();
+      const body = await parseBody(request, alertStepSchema, `alert ${action}`);
+      if (isResponse(body)) return body;
+      const version = versionOf(request, body);
+      if (isResponse(version)) return version;
+      const stepped = attempt(() => stepAlert(db, id, version, action, body.note, user));
+      if (isResponse(stepped)) return stepped;
+      return HttpResponse.json(present(user)(stepped));
+    };
+  return [
+    ...resourceHandlers(
+      {
+        name: 'alerts',
+        rows: () => alertViews(db, db.alerts, Date.now()),
+        schema: alertSchema,
+        permission: 'alerts:read',
+        filters: alertFilters,
+        sortable: ['inbox', 'raised_at', 'id', 'state', 'escalation_level'],
+        defaultSort: ['inbox', 'ASC'],
+        orders: { inbox: inboxOrder },
+        present: (user) => alertReader(user, db),
+      },
+      db,
+    ),
+    // each alert stepped (or refused, with why) on its own
+    http.post('/api/alerts/bulk', async ({ request }) => {
+      const user = guard(db, 'alerts:act', request);
+      if (isResponse(user)) return user;
+      const body = await parseBody(request, alertBulkSchema, 'bulk alert step');
+      if (isResponse(body)) return body;
+      const results = body.items.map(({ id, version }) => {
+        try {
+          return {
+            id,
+            ok: true,
+            status: 200,
+            alert: present(user)(stepAlert(db, id, version, body.action, body.note, user)),
+          };
+        } catch (e) {
+          if (!(e instanceof MockApiError)) throw e;
+          return { id, ok: false, status: e.status, message: e.message };
+        }
+      });
+      return HttpResponse.json(alertBulkResultSchema.parse({ results }));
+    }),
+    ...ALERT_ACTIONS.map((action) => http.post(`/api/alerts/:id/${action}`, step(action))),
+  ];
+}
+
+const taskFilters: Record<string, FilterMatcher<TaskRecord>> = {
+  // a task id prefix
+  q: (record, value) => record.task_id.startsWith(String(value).trim()),
+};
+
+/** tasks assembled from their events: the list, and one task's page with its events, alerts and ledger */
+function taskHandlers(db: MockDb) {
+  return [
+    // before the resource's own `/api/tasks/:id`: a task's page answers more than its list record
+    http.get('/api/tasks/:id', ({ params, request }) => {
+      const user = guard(db, 'tasks:read', request);
+      if (isResponse(user)) return user;
+      const detail = taskDetail(db, String(params.id), ledgerEntries(db), Date.now());
+      if (!detail) return error(404, `no task ${String(params.id)}`);
+      return HttpResponse.json(taskDetailSchema.parse(taskReader(user, db)(detail)));
+    }),
+    ...resourceHandlers(
+      {
+        name: 'tasks',
+        rows: () => taskRecords(db, ledgerEntries(db), Date.now()),
+        schema: taskSchema,
+        permission: 'tasks:read',
+        filters: taskFilters,
+        sortable: ['first_seen_at', 'started_at', 'finished_at', 'credits_spent', 'task_id'],
+        defaultSort: ['first_seen_at', 'DESC'],
+        present: (user) => taskReader(user, db),
+      },
+      db,
+    ),
+  ];
+}
+
+const ledgerFilters: Record<string, FilterMatcher<LedgerEntry>> = {
+  // a ledger id or a task id prefix
+  q: (record, value) => {
+    const q = String(value).trim();
+    return record.id.startsWith(q) || record.task_id.startsWith(q);
+  },
+};
+
+const ACCOUNT_SORTABLE = ['balance', 'last_entry_at', 'entries', 'account_id'];
+
+/** a ledger id from the path: the platform's ids are free text, so only its length is bounded */
+const entryIdOf = (raw: unknown) => {
+  const id = String(raw ?? '');
+  return id.length >= 1 && id.length <= 200 ? id : undefined;
+};
+
+/**
+ * The credits ledger: entries, per-account balances, the rollbacks and adjustments ops request (exactly once
+ * per Idempotency-Key) and the four-eyes decisions on the large ones.
+ */
+function ledgerHandlers(db: MockDb) {
+  const manual =
+    (kind: ManualKind) =>
+    async ({ request }: { request: Request }) => {
+      const user = guard(db, 'ledger:write', request);
+      if (isResponse(user)) return user;
+      const key = attempt(() => idempotencyKey(request));
+      if (isResponse(key)) return key;
+      const body =
+        kind === 'manual_rollback'
+          ? await parseBody(request, rollbackSchema, 'rollback')
+          : await parseBody(request, adjustmentSchema, 'adjustment');
+      if (isResponse(body)) return body;
+      const answer = attempt(() => manualEntryOnce(db, kind, key, body, user));
+      if (isResponse(answer)) return answer;
+      return HttpResponse.json(ledgerEntrySchema.parse(entryReader(user, db)(answer.entry)), {
+        status: 201,
+        headers: { 'Idempotent-Replayed': String(answer.replayed) },
+      });
+    };
+  const decision =
+    (approve: boolean) =>
+    async ({ params, request }: { params: Record<string, unknown>; request: Request }) => {
+      const user = guard(db, 'ledger:approve', request);
+      if (isResponse(user)) return user;
+      const id = entryIdOf(params.id);
+      if (id === undefined)
+        return error(400, 'id must be a ledger id of 1–200 characters', { id: 'must be 1–200 characters' });
+      let note: string | null;
+      if (approve) {
+        const body = await parseBody(request, approveEntrySchema, 'approval');
+        if (isResponse(body)) return body;
+        note = body.note ?? null;
+      } else {
+        const body = await parseBody(request, rejectEntrySchema, 'rejection');
+        if (isResponse(body)) return body;
+        note = body.reason;
+      }
+      const decided = attempt(() => decideEntry(db, id, approve, note, user));
+      if (isResponse(decided)) return decided;
+      return HttpResponse.json(ledgerEntrySchema.parse(entryReader(user, db)(decided)));
+    };
+  return [
+    http.get('/api/ledger-accounts', ({ request }) => {
+      const user = guard(db, 'ledger:read', request);
+      if (isResponse(user)) return user;
+      const url = new URL(request.url);
+      const query = parseListQuery(url);
+      if (!query.success) return error(400, 'Invalid list parameters', query.errors);
+      const { range, filter } = query.data;
+      const [field, order] = url.searchParams.has('sort') ? query.data.sort : ['balance', 'ASC'];
+      if (!ACCOUNT_SORTABLE.includes(field))
+        return error(400, 'Invalid list parameters', { sort: `cannot sort by ${field}` });
+      const { q, ...rest } = filter;
+      const search = typeof q === 'string' ? q.trim() : '';
+      const direction = order === 'ASC' ? 1 : -1;
+      const selected = ledgerAccounts(db)
+        .map((a) => ({ ...a, id: a.account_id }))
+        .filter((a) => matches(a, rest, {}) && a.account_id.startsWith(search))
+        .sort(
+          (a, b) =>
+            direction * compare(a[field as keyof typeof a], b[field as keyof typeof b]) ||
+            a.account_id.localeCompare(b.account_id),
+        );
+      const [start, end] = range;
+      // the account hash is sensitive: a role that sees it masked gets a row number as the record id
+      const clear = can(user.roles, 'sensitive:read');
+      const read = entryReader(user, db);
+      const page = selected
+        .slice(start, end + 1)
+        .map((a, i) =>
+          ledgerAccountSchema.parse(read({ ...a, id: clear ? a.account_id : `row_${start + i + 1}` })),
+        );
+      const last = page.length === 0 ? start : start + page.length - 1;
+      return HttpResponse.json(page, {
+        headers: { 'Content-Range': `ledger-accounts ${start}-${last}/${selected.length}` },
+      });
+    }),
+    http.post('/api/ledger/rollbacks', manual('manual_rollback')),
+    http.post('/api/ledger/adjustments', manual('manual_adjustment')),
+    http.post('/api/ledger/:id/approve', decision(true)),
+    http.post('/api/ledger/:id/reject', decision(false)),
+    ...resourceHandlers(
+      {
+        name: 'ledger',
+        rows: () => ledgerEntries(db),
+        schema: ledgerEntrySchema,
+        permission: 'ledger:read',
+        filters: ledgerFilters,
+        sortable: ['seq', 'created_at', 'amount', 'status'],
+        defaultSort: ['seq', 'DESC'],
+        present: (user) => entryReader(user, db),
+      },
+      db,
+    ),
+  ];
+}
+
 export function createHandlers(db: MockDb) {
   /** streams opened so far: with the clock, a seed no other stream shares */
   let streams = 0;
@@ -728,7 +982,11 @@ export function createHandlers(db: MockDb) {
     ...credentialHandlers(db, 'service_token'),
     ...auditHandlers(db),
     ...licenseHandlers(db),
+    ...alertHandlers(db),
+    ...taskHandlers(db),
+    ...ledgerHandlers(db),
   ];
 }
 
-export const handlers = createHandlers(generateDb(Date.now()));
+/** two weeks of traffic up to now, with a few manual ledger entries awaiting a second approver */
+export const handlers = createHandlers(generateLedgerRequests(generateDb(Date.now()), Date.now()));

@@ -405,7 +405,8 @@ export function generateLicenses(db: MockDb, now: number, seed = 4_242): void {
 /** the licence's tasks as GET /api/licenses/:id/tasks answers them (the server's assembly, over mock events) */
 export function licenseTasks(events: StoredEvent[], license: StoredLicense): LicenseTask[] {
   if (!license.account_id || !license.template_id) return [];
-  const byTime = (a: StoredEvent, b: StoredEvent) => (a.occurred_at < b.occurred_at ? -1 : 1);
+  const byTime = (a: StoredEvent, b: StoredEvent) =>
+    a.occurred_at < b.occurred_at ? -1 : a.occurred_at > b.occurred_at ? 1 : 0;
   return events
     .filter(
       (e) =>
@@ -418,7 +419,8 @@ export function licenseTasks(events: StoredEvent[], license: StoredLicense): Lic
     .flatMap((start) => {
       const followUps = events
         .filter((e) => e.event !== 'task_start' && e.properties.task_id === start.properties.task_id)
-        .sort(byTime);
+        // as the server: by time, ties by event_id (the outcome that wins does not depend on arrival)
+        .sort((a, b) => byTime(a, b) || (a.event_id < b.event_id ? -1 : 1));
       const task = assembleTask(start, followUps);
       return task ? [task] : [];
     });

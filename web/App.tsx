@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Admin, defaultDarkTheme, defaultLightTheme, Resource } from 'react-admin';
+import { alerts } from './alerts/index.ts';
 import { audit } from './audit/index.ts';
 import { createAuthProvider } from './authProvider.ts';
 import { CompletenessDashboard } from './completeness/CompletenessDashboard.tsx';
@@ -9,8 +10,10 @@ import { events } from './events/index.ts';
 import { i18nProvider } from './i18n/i18nProvider.ts';
 import { Layout } from './layout/Layout.tsx';
 import { Login } from './layout/Login.tsx';
+import { ledger, ledgerAccounts } from './ledger/index.ts';
 import { licenses } from './licenses/index.ts';
 import { permissions } from './permissions/index.ts';
+import { tasks } from './tasks/index.ts';
 import { trackingPlan } from './tracking-plan/index.ts';
 import { users } from './users/index.ts';
 import { serviceTokens, writeKeys } from './write-keys/index.ts';
@@ -37,6 +40,10 @@ export const App = () => {
     >
       <Resource name="events" {...events} />
       <Resource name="licenses" {...licenses} />
+      <Resource name="alerts" {...alerts} />
+      <Resource name="tasks" {...tasks} />
+      <Resource name="ledger" {...ledger} />
+      <Resource name="ledger-accounts" {...ledgerAccounts} />
       <Resource name="tracking-plan" {...trackingPlan} />
       <Resource name="enums" {...enums} />
       <Resource name="users" {...users} />

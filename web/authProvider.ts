@@ -40,6 +40,27 @@ export const ACCESS: Record<string, Record<string, Permission>> = {
     reject: 'licenses:decide',
     revoke: 'licenses:decide',
   },
+  tasks: { list: 'tasks:read', show: 'tasks:read', export: 'tasks:read' },
+  ledger: {
+    list: 'ledger:read',
+    show: 'ledger:read',
+    export: 'ledger:read',
+    // a rollback or an adjustment of a task's charge
+    rollback: 'ledger:write',
+    adjust: 'ledger:write',
+    // the second person's decision on a large one (the server also refuses the requester)
+    approve: 'ledger:approve',
+    reject: 'ledger:approve',
+  },
+  'ledger-accounts': { list: 'ledger:read' },
+  alerts: {
+    list: 'alerts:read',
+    show: 'alerts:read',
+    export: 'alerts:read',
+    acknowledge: 'alerts:act',
+    escalate: 'alerts:act',
+    resolve: 'alerts:act',
+  },
 };
 
 export const allows = (permissions: readonly string[], resource: string, action: string): boolean => {

@@ -1,7 +1,21 @@
 import simpleRestProvider from 'ra-data-simple-rest';
 import { fetchUtils, type Identifier } from 'react-admin';
 import type { z } from 'zod';
+import {
+  type AlertAction,
+  type AlertStepInput,
+  alertBulkResultSchema,
+  type alertBulkSchema,
+  alertSchema,
+} from '../server/alerts/schemas.ts';
 import { auditVerifySchema } from '../server/audit/schemas.ts';
+import {
+  type AdjustmentInput,
+  type approveEntrySchema,
+  ledgerEntrySchema,
+  type RollbackInput,
+  type rejectEntrySchema,
+} from '../server/ledger/schemas.ts';
 import {
   type ApproveInput,
   bulkResultSchema,
@@ -22,6 +36,14 @@ export const httpClient = (url: string, options: fetchUtils.Options = {}) =>
  */
 const post = (url: string, body: unknown = {}) =>
   httpClient(url, { method: 'POST', body: JSON.stringify(body) });
+
+/** a money-moving POST, sent with the Idempotency-Key that makes its retries harmless */
+const postOnce = (url: string, body: unknown, idempotencyKey: string) =>
+  httpClient(url, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: new Headers({ Accept: 'application/json', 'Idempotency-Key': idempotencyKey }),
+  });
 
 const rest = simpleRestProvider('/api', httpClient);
 
@@ -63,6 +85,35 @@ export const dataProvider = {
   /** one decision for a selection: each application decided (or refused, with why) on its own */
   bulkDecideLicenses: async (body: z.input<typeof bulkSchema>) =>
     bulkResultSchema.parse((await post('/api/licenses/bulk', body)).json),
+  /**
+   * One step on a risk alert (acknowledge, escalate or resolve) with its note, on the version read: the
+   * answer is the alert as it is now. A 409 (stale, or a step its state does not allow) and a 400 (no note)
+   * reject with the server's message.
+   */
+  stepAlert: async (id: Identifier, action: AlertAction, body: Required<AlertStepInput>) =>
+    alertSchema.parse((await post(`/api/alerts/${encodeURIComponent(id)}/${action}`, body)).json),
+  /** one step for a selection of alerts: each stepped (or refused, with why) on its own */
+  bulkStepAlerts: async (body: z.input<typeof alertBulkSchema>) =>
+    alertBulkResultSchema.parse((await post('/api/alerts/bulk', body)).json),
+  /**
+   * A refund of part or all of a task's charge (ops). `idempotencyKey` is made once per request the person
+   * means (one per opening of the rollback dialog) and sent again with every retry of it: the server applies
+   * one key once, replaying its first answer, so a retry after a lost answer never refunds twice. The answer
+   * is the entry: posted, or pending_approval above the limit. 422 (over the refundable amount, a policy tag
+   * not active) and 409 (the key was used for another request) reject with the server's message and, for
+   * 422, its per-field reasons in `body.errors`.
+   */
+  rollbackCredits: async (body: RollbackInput, idempotencyKey: string) =>
+    ledgerEntrySchema.parse((await postOnce('/api/ledger/rollbacks', body, idempotencyKey)).json),
+  /** a signed correction of a task's charge (negative charges more), exactly once per key as a rollback */
+  adjustCredits: async (body: AdjustmentInput, idempotencyKey: string) =>
+    ledgerEntrySchema.parse((await postOnce('/api/ledger/adjustments', body, idempotencyKey)).json),
+  /** the second person's approval of a pending entry (never its requester: 403); 409 once decided */
+  approveLedgerEntry: async (id: Identifier, body: z.input<typeof approveEntrySchema>) =>
+    ledgerEntrySchema.parse((await post(`/api/ledger/${encodeURIComponent(id)}/approve`, body)).json),
+  /** the second person's rejection of a pending entry, with the reason (required) */
+  rejectLedgerEntry: async (id: Identifier, body: z.input<typeof rejectEntrySchema>) =>
+    ledgerEntrySchema.parse((await post(`/api/ledger/${encodeURIComponent(id)}/reject`, body)).json),
 };
 
 export type ConsoleDataProvider = typeof dataProvider;

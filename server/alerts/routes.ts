@@ -11,7 +11,8 @@ import { type AlertAction, type AlertRecord, alertBulkSchema, alertStepSchema } 
 import type { AlertStepper } from './steps.ts';
 import { ALERT_SELECT, type AlertRow, getAlertRow, toAlert } from './store.ts';
 
-const SORTABLE = ['inbox', 'raised_at', 'id', 'risk_level', 'state', 'escalation_level'] as const;
+/** risk is ordered by the inbox (high first), not by the words' alphabet */
+const SORTABLE = ['inbox', 'raised_at', 'id', 'state', 'escalation_level'] as const;
 /** unresolved first (open before acknowledged), high risk first, oldest first */
 const INBOX_ORDER = 'a.inbox_rank, a.raised_at, a.id';
 

@@ -37,7 +37,7 @@ export const alertSchema = z.object({
   /** from the task, when its task_start arrived */
   account_id: z.string().nullable(),
   template_id: z.string().nullable(),
-  /** the licence the task ran under (the account's latest application for the template) */
+  /** the licence the task ran under: the account's approved licence for the template, else its latest application */
   license_pk: z.number().int().nullable(),
 });
 export type AlertRecord = z.infer<typeof alertSchema>;

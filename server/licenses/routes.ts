@@ -74,7 +74,7 @@ export function licenseRoutes(deps: RouteDeps & { plan: PlanCache; decide: Decid
   );
   const followUps = db.prepare(
     `SELECT e.event, e.occurred_at, e.properties FROM landing_phase1_task_events f
-     JOIN landing_phase1_events e ON e.id = f.event_pk WHERE f.task_id = ? ORDER BY e.occurred_at, e.id`,
+     JOIN landing_phase1_events e ON e.id = f.event_pk WHERE f.task_id = ? ORDER BY e.occurred_at, e.event_id`,
   );
   const parse = (r: { event?: string; occurred_at: string; properties: string }): TaskEvent => ({
     event: r.event ?? 'task_start',

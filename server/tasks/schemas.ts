@@ -51,7 +51,7 @@ export const taskDetailSchema = taskSchema.extend({
   alerts: z.array(alertSchema),
   ledger: z.array(ledgerEntrySchema),
   charge: chargeSummarySchema,
-  /** the licence this task ran under (the account's latest application for the template) */
+  /** the licence this task ran under: the account's approved licence for the template, else its latest application */
   license_pk: z.number().int().nullable(),
   /** above this amount a manual entry waits for a second person's approval */
   approval_limit: z.number(),

@@ -5,6 +5,10 @@ import { CanAccess, Menu as RaMenu } from 'react-admin';
 const RESOURCES = [
   'events',
   'licenses',
+  'alerts',
+  'tasks',
+  'ledger',
+  'ledger-accounts',
   'tracking-plan',
   'enums',
   'users',

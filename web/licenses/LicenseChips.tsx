@@ -2,7 +2,7 @@ import BoltIcon from '@mui/icons-material/Bolt';
 import { Box, Chip, Tooltip } from '@mui/material';
 import { useTranslate } from 'react-admin';
 import type { LicenseRecord, LicenseStatus } from '../../server/licenses/schemas.ts';
-import { isRisk, RISK_COLOR } from '../enums/RiskChip.tsx';
+import { riskColor } from '../enums/RiskChip.tsx';
 import { useEnum } from '../enums/useEnum.ts';
 import { useLocalized } from '../i18n/useLocalized.ts';
 import { slaLevel } from './decisions.ts';
@@ -53,7 +53,7 @@ export const PolicyTagChip = ({ code }: { code: string }) => {
         size="small"
         data-testid={`policy-tag-${code}`}
         data-risk={risk ?? 'unknown'}
-        color={risk && isRisk(risk) ? RISK_COLOR[risk] : 'default'}
+        color={riskColor(risk)}
         label={code}
       />
     </Tooltip>

@@ -26,7 +26,7 @@ import {
 } from 'react-admin';
 import type { AuditRecord } from '../../server/audit/schemas.ts';
 import type { LicenseRecord, LicenseTask } from '../../server/licenses/schemas.ts';
-import { isRisk, RISK_COLOR } from '../enums/RiskChip.tsx';
+import { riskColor } from '../enums/RiskChip.tsx';
 import { useEnumLabel } from '../enums/useEnum.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
 import { isMasked } from './decisions.ts';
@@ -276,7 +276,7 @@ const LicenseTasks = () => {
                           key={`${a.alert_id}-${a.occurred_at}`}
                           size="small"
                           sx={{ mr: 0.5 }}
-                          color={a.risk_level && isRisk(a.risk_level) ? RISK_COLOR[a.risk_level] : 'default'}
+                          color={riskColor(a.risk_level)}
                           label={`${a.policy_tag ?? '?'} · ${a.escalation_level ?? '?'}`}
                         />
                       ))}
