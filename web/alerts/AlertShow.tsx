@@ -1,5 +1,5 @@
 import { Alert, Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import {
   CanAccess,
   DateField,
@@ -18,11 +18,10 @@ import type { AuditRecord } from '../../server/audit/schemas.ts';
 import { RiskChip } from '../enums/RiskChip.tsx';
 import { useEnumLabel } from '../enums/useEnum.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
+import { formatInstant, ShowSection } from '../layout/ShowSection.tsx';
 import { PolicyTagChip } from '../licenses/LicenseChips.tsx';
 import { AlertActions, AlertConflictContext } from './AlertActions.tsx';
 import { AlertAge, AlertStateChip, EscalationChip, LicenseLink, TaskLink } from './AlertChips.tsx';
-
-const formatInstant = (iso: string) => new Date(iso).toLocaleString(undefined, SHANGHAI);
 
 /**
  * One alert: what was raised on which task and licence, how far it has been worked, the steps the
@@ -49,18 +48,6 @@ export const AlertShow = () => {
         </CanAccess>
       </Show>
     </AlertConflictContext.Provider>
-  );
-};
-
-const Section = ({ title, children, testId }: { title: string; children: ReactNode; testId: string }) => {
-  const translate = useTranslate();
-  return (
-    <Box sx={{ px: 2, pb: 2 }} data-testid={testId}>
-      <Typography variant="h6" sx={{ mb: 1 }}>
-        {translate(title)}
-      </Typography>
-      {children}
-    </Box>
   );
 };
 
@@ -155,7 +142,7 @@ const AlertHistory = () => {
   );
   if (!record) return null;
   return (
-    <Section title="resources.alerts.history.title" testId="alert-history">
+    <ShowSection title="resources.alerts.history.title" testId="alert-history">
       {isPending ? null : !data?.length ? (
         <Typography color="text.secondary">{translate('resources.alerts.history.empty')}</Typography>
       ) : (
@@ -184,6 +171,6 @@ const AlertHistory = () => {
           </TableBody>
         </Table>
       )}
-    </Section>
+    </ShowSection>
   );
 };

@@ -10,7 +10,7 @@ import {
   TableRow,
   Typography,
 } from '@mui/material';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import {
   CanAccess,
   DateField,
@@ -29,11 +29,10 @@ import type { LicenseRecord, LicenseTask } from '../../server/licenses/schemas.t
 import { riskColor } from '../enums/RiskChip.tsx';
 import { useEnumLabel } from '../enums/useEnum.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
+import { formatInstant, ShowSection } from '../layout/ShowSection.tsx';
 import { isMasked } from './decisions.ts';
 import { ConflictContext, LicenseActions } from './LicenseActions.tsx';
 import { FastTrackChip, LicenseStatusChip, PolicyTagChip, SlaAge } from './LicenseChips.tsx';
-
-const formatInstant = (iso: string) => new Date(iso).toLocaleString(undefined, SHANGHAI);
 
 /**
  * One application: what was applied for, where it came from, the decision and its history, the account's
@@ -62,18 +61,6 @@ export const LicenseShow = () => {
         </CanAccess>
       </Show>
     </ConflictContext.Provider>
-  );
-};
-
-const Section = ({ title, children, testId }: { title: string; children: ReactNode; testId: string }) => {
-  const translate = useTranslate();
-  return (
-    <Box sx={{ px: 2, pb: 2 }} data-testid={testId}>
-      <Typography variant="h6" sx={{ mb: 1 }}>
-        {translate(title)}
-      </Typography>
-      {children}
-    </Box>
   );
 };
 
@@ -191,7 +178,7 @@ const AccountLicenses = () => {
   if (!record || accountId === null) return null;
   const others = (data ?? []).filter((l) => l.id !== record.id);
   return (
-    <Section title="licenses.show.account_licenses" testId="account-licenses">
+    <ShowSection title="licenses.show.account_licenses" testId="account-licenses">
       {masked ? (
         <Typography color="text.secondary">{translate('licenses.show.account_masked')}</Typography>
       ) : isPending ? null : others.length === 0 ? (
@@ -224,7 +211,7 @@ const AccountLicenses = () => {
           </TableBody>
         </Table>
       )}
-    </Section>
+    </ShowSection>
   );
 };
 
@@ -239,7 +226,7 @@ const LicenseTasks = () => {
   );
   if (!record) return null;
   return (
-    <Section title="licenses.tasks.title" testId="license-tasks">
+    <ShowSection title="licenses.tasks.title" testId="license-tasks">
       {isPending ? null : !data?.length ? (
         <Typography color="text.secondary">{translate('licenses.tasks.empty')}</Typography>
       ) : (
@@ -286,7 +273,7 @@ const LicenseTasks = () => {
           </TableBody>
         </Table>
       )}
-    </Section>
+    </ShowSection>
   );
 };
 
@@ -305,7 +292,7 @@ const DecisionHistory = () => {
   );
   if (!record) return null;
   return (
-    <Section title="licenses.history.title" testId="decision-history">
+    <ShowSection title="licenses.history.title" testId="decision-history">
       {isPending ? null : !data?.length ? (
         <Typography color="text.secondary">{translate('licenses.history.empty')}</Typography>
       ) : (
@@ -334,6 +321,6 @@ const DecisionHistory = () => {
           </TableBody>
         </Table>
       )}
-    </Section>
+    </ShowSection>
   );
 };

@@ -11,7 +11,6 @@ import {
   TableRow,
   Typography,
 } from '@mui/material';
-import type { ReactNode } from 'react';
 import {
   DateField,
   FunctionField,
@@ -28,14 +27,13 @@ import { RiskChip } from '../enums/RiskChip.tsx';
 import { useEnumLabel } from '../enums/useEnum.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
 import { ViolationChips } from '../events/ViolationChips.tsx';
+import { formatInstant, ShowSection } from '../layout/ShowSection.tsx';
 import { formatCredits, ledgerPath } from '../ledger/format.ts';
 import { LedgerAmount, LedgerKindLabel, LedgerStatusChip } from '../ledger/LedgerChips.tsx';
 import { LedgerDecision } from '../ledger/LedgerDecision.tsx';
 import { RollbackButton } from '../ledger/RollbackDialog.tsx';
 import { PolicyTagChip } from '../licenses/LicenseChips.tsx';
 import { OpenAlerts, SpentCredits, TaskStatusChip, useFormatDuration } from './TaskChips.tsx';
-
-const formatInstant = (iso: string) => new Date(iso).toLocaleString(undefined, SHANGHAI);
 
 /**
  * One task: how it ran, what it was charged and refunded, the events it was assembled from (those that
@@ -59,18 +57,6 @@ export const TaskShow = () => (
     <TaskAlerts />
   </Show>
 );
-
-const Section = ({ title, children, testId }: { title: string; children: ReactNode; testId: string }) => {
-  const translate = useTranslate();
-  return (
-    <Box sx={{ px: 2, pb: 2 }} data-testid={testId}>
-      <Typography variant="h6" sx={{ mb: 1 }}>
-        {translate(title)}
-      </Typography>
-      {children}
-    </Box>
-  );
-};
 
 const TaskDetails = () => {
   const record = useRecordContext<TaskDetail>();
@@ -171,7 +157,7 @@ const ChargeSummary = () => {
     ['refundable', charge.refundable],
   ] as const;
   return (
-    <Section title="resources.tasks.show.charge" testId="task-charge">
+    <ShowSection title="resources.tasks.show.charge" testId="task-charge">
       <Stack direction="row" spacing={4} sx={{ flexWrap: 'wrap' }}>
         {figures.map(([name, value]) => (
           <Box key={name}>
@@ -191,7 +177,7 @@ const ChargeSummary = () => {
           </Box>
         ))}
       </Stack>
-    </Section>
+    </ShowSection>
   );
 };
 
@@ -202,7 +188,7 @@ const TaskLedger = () => {
   if (!record) return null;
   const column = (field: string) => translate(`resources.ledger.fields.${field}`);
   return (
-    <Section title="resources.tasks.show.ledger" testId="task-ledger">
+    <ShowSection title="resources.tasks.show.ledger" testId="task-ledger">
       {record.ledger.length === 0 ? (
         <Typography color="text.secondary">{translate('resources.tasks.show.ledger_empty')}</Typography>
       ) : (
@@ -253,7 +239,7 @@ const TaskLedger = () => {
           </TableBody>
         </Table>
       )}
-    </Section>
+    </ShowSection>
   );
 };
 
@@ -264,7 +250,7 @@ const TaskEvents = () => {
   if (!record) return null;
   const column = (field: string) => translate(`resources.events.fields.${field}`);
   return (
-    <Section title="resources.tasks.show.events" testId="task-events">
+    <ShowSection title="resources.tasks.show.events" testId="task-events">
       {record.events.length === 0 ? (
         <Typography color="text.secondary">{translate('resources.tasks.show.events_empty')}</Typography>
       ) : (
@@ -313,7 +299,7 @@ const TaskEvents = () => {
           </TableBody>
         </Table>
       )}
-    </Section>
+    </ShowSection>
   );
 };
 
@@ -325,7 +311,7 @@ const TaskAlerts = () => {
   if (!record) return null;
   const column = (field: string) => translate(`resources.tasks.show.alert.${field}`);
   return (
-    <Section title="resources.tasks.show.alerts" testId="task-alerts">
+    <ShowSection title="resources.tasks.show.alerts" testId="task-alerts">
       {record.alerts.length === 0 ? (
         <Typography color="text.secondary">{translate('resources.tasks.show.alerts_empty')}</Typography>
       ) : (
@@ -358,6 +344,6 @@ const TaskAlerts = () => {
           </TableBody>
         </Table>
       )}
-    </Section>
+    </ShowSection>
   );
 };
