@@ -187,7 +187,7 @@ export function requestEntry(
   // the platform's ledger ids are free text: never reuse one it already sent
   let id = `led_console_${seq}`;
   for (let k = 2; state.byId.has(id); k++) id = `led_console_${seq}_${k}`;
-  const pending = needsSecondApproval(input.amount, APPROVAL_LIMIT);
+  const pending = needsSecondApproval(input.amount, APPROVAL_LIMIT, entries);
   const entry = insert(state, {
     id,
     account_id: task?.account_id ?? entries.find((e) => e.account_id)?.account_id ?? null,

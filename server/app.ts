@@ -17,6 +17,7 @@ import { CompletenessHub } from './completeness/hub.ts';
 import { readChanged } from './completeness/queries.ts';
 import { completenessRoutes } from './completeness/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { jsonBodyLimit } from './http/body.ts';
 import type { RouteDeps } from './http/deps.ts';
 import type { AppEnv } from './http/env.ts';
 import { ApiError, onError } from './http/errors.ts';
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps) {
 
   // every console route checks the session and its permission; ingestion (write keys) is mounted apart
   const api = new Hono<AppEnv>()
+    .use(jsonBodyLimit)
     .use(loadSession(sessions, cookies, clock))
     .use(sameOriginJson(deps.publicOrigin, cookies))
     .route('/', authRoutes({ ...routeDeps, sessions, cookies, passwordCost }))

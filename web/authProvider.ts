@@ -52,7 +52,8 @@ export const ACCESS: Record<string, Record<string, Permission>> = {
     approve: 'ledger:approve',
     reject: 'ledger:approve',
   },
-  'ledger-accounts': { list: 'ledger:read' },
+  // searching and sorting by the account hash: only for those who read it in clear (the server refuses the rest)
+  'ledger-accounts': { list: 'ledger:read', search: 'sensitive:read' },
   alerts: {
     list: 'alerts:read',
     show: 'alerts:read',

@@ -118,23 +118,33 @@ CREATE INDEX landing_phase1_alerts_inbox ON landing_phase1_alerts (inbox_rank, r
 CREATE INDEX landing_phase1_alerts_state ON landing_phase1_alerts (state, raised_at);
 CREATE INDEX landing_phase1_alerts_task ON landing_phase1_alerts (task_id);
 
-INSERT OR IGNORE INTO landing_phase1_alerts (alert_id, source_event_pk, task_id, risk_level, policy_tag, action_required,
+-- as live ingestion does (arrivalEscalation): below its policy tag's minimum (a missing or unknown level is
+-- below any), an alert is raised to the minimum on arrival
+INSERT INTO landing_phase1_alerts (alert_id, source_event_pk, task_id, risk_level, policy_tag, action_required,
   escalation_level, arrived_escalation, auto_escalated, event_violations, raised_at, day)
-SELECT coalesce(CASE WHEN json_type(e.properties, '$.alert_id') = 'text' AND trim(json_extract(e.properties, '$.alert_id')) <> ''
-    THEN json_extract(e.properties, '$.alert_id') END, 'event:' || e.event_id),
-  e.id, json_extract(e.properties, '$.task_id'), json_extract(e.properties, '$.risk_level'),
-  json_extract(e.properties, '$.policy_tag'), json_extract(e.properties, '$.action_required'),
-  CASE WHEN v.min_escalation_level = 'compliance_committee' THEN 'compliance_committee'
-       WHEN v.min_escalation_level = 'ops_review' AND coalesce(json_extract(e.properties, '$.escalation_level'), 'none') IN ('none', '')
-         THEN 'ops_review'
-       ELSE json_extract(e.properties, '$.escalation_level') END,
-  json_extract(e.properties, '$.escalation_level'),
-  (v.min_escalation_level = 'compliance_committee' AND coalesce(json_extract(e.properties, '$.escalation_level'), '') <> 'compliance_committee')
-    OR (v.min_escalation_level = 'ops_review' AND coalesce(json_extract(e.properties, '$.escalation_level'), 'none') IN ('none', '')),
-  e.violation_count, e.occurred_at, e.day
-FROM landing_phase1_events e
-LEFT JOIN landing_phase1_enum_values v ON v.enum_name = 'policy_tag' AND v.code = json_extract(e.properties, '$.policy_tag')
-WHERE e.event = 'risk_alert' ORDER BY e.id;
+SELECT alert_id, id, task_id, risk_level, policy_tag, action_required,
+  CASE WHEN raised THEN minimum ELSE sent END, sent, raised, violation_count, occurred_at, day
+FROM (
+  SELECT e.id, e.violation_count, e.occurred_at, e.day,
+    coalesce(CASE WHEN json_type(e.properties, '$.alert_id') = 'text' AND trim(json_extract(e.properties, '$.alert_id')) <> ''
+      THEN json_extract(e.properties, '$.alert_id') END, 'event:' || e.event_id) AS alert_id,
+    CASE WHEN json_type(e.properties, '$.task_id') = 'text' AND trim(json_extract(e.properties, '$.task_id')) <> '' THEN json_extract(e.properties, '$.task_id') END AS task_id,
+    CASE WHEN json_type(e.properties, '$.risk_level') = 'text' AND trim(json_extract(e.properties, '$.risk_level')) <> '' THEN json_extract(e.properties, '$.risk_level') END AS risk_level,
+    CASE WHEN json_type(e.properties, '$.policy_tag') = 'text' AND trim(json_extract(e.properties, '$.policy_tag')) <> '' THEN json_extract(e.properties, '$.policy_tag') END AS policy_tag,
+    CASE WHEN json_type(e.properties, '$.action_required') = 'text' AND trim(json_extract(e.properties, '$.action_required')) <> '' THEN json_extract(e.properties, '$.action_required') END AS action_required,
+    CASE WHEN json_type(e.properties, '$.escalation_level') = 'text' AND trim(json_extract(e.properties, '$.escalation_level')) <> '' THEN json_extract(e.properties, '$.escalation_level') END AS sent,
+    v.min_escalation_level AS minimum,
+    coalesce(
+      (v.min_escalation_level = 'compliance_committee'
+        AND coalesce(json_extract(e.properties, '$.escalation_level'), '') IS NOT 'compliance_committee')
+      OR (v.min_escalation_level = 'ops_review'
+        AND coalesce(json_extract(e.properties, '$.escalation_level'), '') NOT IN ('ops_review', 'compliance_committee')),
+      0) AS raised
+  FROM landing_phase1_events e
+  LEFT JOIN landing_phase1_enum_values v ON v.enum_name = 'policy_tag' AND v.code = json_extract(e.properties, '$.policy_tag')
+  WHERE e.event = 'risk_alert'
+) WHERE true ORDER BY id
+ON CONFLICT (alert_id) DO NOTHING;
 
 -- The credits ledger: append-only. Amounts are negative for charges, positive for refunds. Nothing is ever
 -- deleted or re-valued; a mistake is corrected by a reversal entry. The only changes a row may see: a pending

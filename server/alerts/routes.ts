@@ -37,10 +37,12 @@ export function alertRoutes(deps: RouteDeps & { plan: PlanCache; step: AlertStep
       day: { sql: 'a.day', type: 'text' },
     });
     if (olderThan !== undefined && olderThan !== '') {
-      const hours = Number(olderThan);
-      if (!Number.isFinite(hours) || hours < 0)
-        throw new ApiError(400, 'filter.age_hours_gte must be a number of hours', {
-          'filter.age_hours_gte': 'must be a non-negative number',
+      // hours, at most a century: anything else names the field (and never builds an invalid date)
+      const hours =
+        typeof olderThan === 'number' || typeof olderThan === 'string' ? Number(olderThan) : Number.NaN;
+      if (!Number.isFinite(hours) || hours < 0 || hours > 100 * 365 * 24)
+        throw new ApiError(400, 'filter.age_hours_gte must be a number of hours (0 to 876000)', {
+          'filter.age_hours_gte': 'must be a number of hours from 0 to 876000',
         });
       clauses.push('a.raised_at <= ?');
       params.push(new Date(now.getTime() - hours * 3600_000).toISOString());

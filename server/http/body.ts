@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { ApiError, invalid } from './errors.ts';
 
@@ -40,3 +41,14 @@ export function versionOf(c: Context, body: { version?: number | undefined }): n
   }
   return body.version;
 }
+
+/** the largest JSON body a console or platform call (other than ingestion) takes */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+/** refuses a larger body with 413 before it is read whole */
+export const jsonBodyLimit = bodyLimit({
+  maxSize: MAX_JSON_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(413, `request body is larger than ${MAX_JSON_BODY_BYTES} bytes`);
+  },
+});

@@ -65,6 +65,8 @@ export interface StoredEventInfo {
   properties: Record<string, unknown>;
   /** how many violations the event was stored with */
   violation_count: number;
+  /** who sent it: a source team (its write key) or `console` for the console's own events */
+  source: string;
 }
 export type StoredListener = (e: StoredEventInfo) => void;
 
@@ -180,6 +182,7 @@ export function createEventStore(
         occurred_at: occurredAt,
         properties: v.properties,
         violation_count: v.violations.length,
+        source,
       });
       ec.total++;
       if (v.violations.length === 0) ec.valid++;

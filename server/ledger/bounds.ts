@@ -24,7 +24,8 @@ export function chargeSummary(entries: ReadonlyArray<Pick<LedgerEntry, 'amount' 
     refunded: cents(refunded),
     net_charge: net,
     pending_refunds: cents(pending),
-    refundable: Math.max(0, cents(net - pending)),
+    // rounded down to the cent: a sub-cent charge never lets a refund exceed it
+    refundable: Math.max(0, Math.floor((charged - refunded - pending) * 100 + 1e-6) / 100),
   };
 }
 
@@ -42,5 +43,19 @@ export function refundProblem(amount: number, summary: ChargeSummary): string | 
   return undefined;
 }
 
-/** a manual entry above the limit (by its size, either sign) waits for a second person */
-export const needsSecondApproval = (amount: number, limit: number) => Math.abs(amount) > limit;
+/**
+ * A manual entry waits for a second person when it, together with the task's manual entries already posted
+ * or waiting (by their size, either sign), goes above the limit: splitting a large refund into small ones
+ * does not get around the four eyes.
+ */
+export function needsSecondApproval(
+  amount: number,
+  limit: number,
+  taskEntries: ReadonlyArray<Pick<LedgerEntry, 'amount' | 'status' | 'kind'>> = [],
+): boolean {
+  let requested = Math.abs(amount);
+  for (const e of taskEntries)
+    if ((e.kind === 'manual_rollback' || e.kind === 'manual_adjustment') && e.status !== 'rejected')
+      requested += Math.abs(e.amount);
+  return cents(requested) > limit;
+}

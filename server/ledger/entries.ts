@@ -127,7 +127,7 @@ export function createLedger(deps: {
     // the platform's ledger ids are free text: never reuse one it already sent
     let id = manualIdOf(seq);
     for (let k = 2; getEntry(db, id); k++) id = `${manualIdOf(seq)}_${k}`;
-    const pending = needsSecondApproval(input.amount, policy.approvalLimit);
+    const pending = needsSecondApproval(input.amount, policy.approvalLimit, entries);
     const entry: LedgerEntry = {
       id,
       seq,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { DB } from '../../db/open.ts';
-import { parseBody } from '../http/body.ts';
+import { jsonBodyLimit, parseBody } from '../http/body.ts';
 import { ApiError } from '../http/errors.ts';
 import { checkActiveCodes } from '../plan/codes.ts';
 import type { PlanCache } from '../plan/snapshot.ts';
@@ -42,7 +42,7 @@ export function estimateRoutes(db: DB, clock: () => Date, plan: PlanCache, polic
        coalesce(sum(CASE WHEN status = 'pending_approval' AND amount > 0 THEN amount END), 0) AS pending
      FROM landing_phase1_ledger WHERE account_id = ?`,
   );
-  return new Hono().post('/api/credits/estimate', requireServiceToken(db), async (c) => {
+  return new Hono().post('/api/credits/estimate', requireServiceToken(db), jsonBodyLimit, async (c) => {
     const body = await parseBody(c, estimateRequestSchema, 'estimate request');
     const now = clock();
     const codes: Record<string, [string, string]> = { queue_type: ['queue_type', body.queue_type] };

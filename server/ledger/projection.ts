@@ -1,5 +1,6 @@
 import type { DB } from '../../db/open.ts';
 import type { StoredEventInfo } from '../ingest/store.ts';
+import { CONSOLE_SOURCE } from '../licenses/decide.ts';
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
@@ -12,8 +13,8 @@ export const PLATFORM = 'platform';
 /**
  * Keeps the ledger from the event stream (inside the storing transaction, after the task projection): a
  * task_completed with its credits_spent is the task's charge (once per task); a credits_updated is a tail
- * deduction once by its ledger_id (the console's own credits_updated events carry the id of the entry they
- * were written for, which exists already, so they add nothing); a task_start tells the account to the
+ * deduction once by its ledger_id (the console's own credits_updated events, source `console`, were written
+ * for entries made already, so they add nothing); a task_start tells the account to the
  * entries recorded before it arrived.
  */
 export function keepLedger(db: DB) {
@@ -23,6 +24,9 @@ export function keepLedger(db: DB) {
        status, source_event_pk)
      VALUES (@id, @account_id, @task_id, @amount, @kind, @policy_tag, '${PLATFORM}', @created_at, 'posted', @pk)
      ON CONFLICT DO NOTHING`,
+  );
+  const hasCharge = db.prepare(
+    "SELECT 1 FROM landing_phase1_ledger WHERE task_id = ? AND kind = 'task_charge'",
   );
   const learnAccount = db.prepare(
     'UPDATE landing_phase1_ledger SET account_id = ? WHERE task_id = ? AND account_id IS NULL',
@@ -37,7 +41,7 @@ export function keepLedger(db: DB) {
     } else if (e.event === 'task_completed') {
       const spent = p.credits_spent;
       if (typeof spent !== 'number' || !Number.isFinite(spent) || spent <= 0) return;
-      insert.run({
+      const charge = {
         id: chargeIdOf(taskId),
         account_id: (accountOf.get(taskId) as string | null | undefined) ?? null,
         task_id: taskId,
@@ -46,8 +50,12 @@ export function keepLedger(db: DB) {
         policy_tag: null,
         created_at: e.occurred_at,
         pk: e.pk,
-      });
-    } else if (e.event === 'credits_updated') {
+      };
+      // once per task; should the platform have used this id for a ledger entry of its own, under another
+      if (insert.run(charge).changes === 0 && !hasCharge.get(taskId))
+        insert.run({ ...charge, id: `${charge.id}:${e.pk}` });
+    } else if (e.event === 'credits_updated' && e.source !== CONSOLE_SOURCE) {
+      // (the console's own credits_updated events were written for entries made already)
       const ledgerId = text(p.ledger_id);
       const amount = p.adjust_amount;
       if (!ledgerId || typeof amount !== 'number' || !Number.isFinite(amount) || amount === 0) return;

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import { presenter } from '../auth/masking.ts';
+import { presenter, refuseSensitiveProbes } from '../auth/masking.ts';
 import { auditContext } from '../auth/middleware.ts';
 import { can } from '../auth/permissions.ts';
 import { parseBody } from '../http/body.ts';
@@ -89,6 +89,7 @@ export function ledgerRoutes(deps: RouteDeps & { plan: PlanCache; ledger: Ledger
   return new Hono<AppEnv>()
     .get('/ledger', requires('ledger:read'), (c) => {
       const q = parseListQuery(c, { sortable: SORTABLE, defaultSort: ['seq', 'DESC'] });
+      refuseSensitiveProbes(c.var.user!.roles, plan.sensitiveNames(), q);
       const w = where(q.filter);
       const total = db
         .prepare(`SELECT count(*) FROM landing_phase1_ledger ${w.sql}`)
@@ -123,6 +124,8 @@ export function ledgerRoutes(deps: RouteDeps & { plan: PlanCache; ledger: Ledger
     })
     .get('/ledger-accounts', requires('ledger:read'), (c) => {
       const q = parseListQuery(c, { sortable: ACCOUNT_SORTABLE, defaultSort: ['balance', 'ASC'] });
+      // `q` is a prefix search over account ids
+      refuseSensitiveProbes(c.var.user!.roles, plan.sensitiveNames(), q, ['q']);
       const { q: search, ...rest } = q.filter;
       const { clauses, params } = buildWhere(rest, { account_id: { sql: 'account_id', type: 'text' } });
       clauses.unshift('account_id IS NOT NULL');

@@ -60,10 +60,12 @@ const credits = z
   .number({ error: 'must be a number of credits' })
   .finite('must be a finite number')
   .refine((n) => Math.abs(n) <= 1e9, 'must be at most 1,000,000,000 credits')
-  .refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, 'must have at most two decimals');
+  .refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, 'must have at most two decimals')
+  // stored as the cents it was meant as (0.1 + 0.2 arrives as 0.30000000000000004)
+  .transform((n) => Math.round(n * 100) / 100);
 
 /** POST /api/ledger/rollbacks (with an Idempotency-Key header): give back part or all of a task's charge */
-export const rollbackSchema = z.object({
+export const rollbackSchema = z.strictObject({
   task_id: taskId,
   amount: credits.refine((n) => n > 0, 'must be a positive number of credits to refund'),
   policy_tag: policyTag,
@@ -74,7 +76,7 @@ export const rollbackSchema = z.object({
 export type RollbackInput = z.infer<typeof rollbackSchema>;
 
 /** POST /api/ledger/adjustments (with an Idempotency-Key header): a signed correction (negative charges more) */
-export const adjustmentSchema = z.object({
+export const adjustmentSchema = z.strictObject({
   task_id: taskId,
   amount: credits.refine((n) => n !== 0, 'must not be zero'),
   policy_tag: policyTag,
@@ -84,11 +86,11 @@ export const adjustmentSchema = z.object({
 export type AdjustmentInput = z.infer<typeof adjustmentSchema>;
 
 /** POST /api/ledger/:id/approve */
-export const approveEntrySchema = z.object({
+export const approveEntrySchema = z.strictObject({
   note: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
 });
 /** POST /api/ledger/:id/reject */
-export const rejectEntrySchema = z.object({ reason });
+export const rejectEntrySchema = z.strictObject({ reason });
 
 /** GET /api/ledger-accounts: per account, derived from posted entries */
 export const ledgerAccountSchema = z.object({

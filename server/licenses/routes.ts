@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { DB } from '../../db/open.ts';
-import { maskDeep } from '../auth/masking.ts';
+import { maskDeep, refuseSensitiveProbes } from '../auth/masking.ts';
 import { auditContext } from '../auth/middleware.ts';
 import { can } from '../auth/permissions.ts';
 import { idParam, parseBody, versionOf } from '../http/body.ts';
@@ -118,6 +118,7 @@ export function licenseRoutes(deps: RouteDeps & { plan: PlanCache; decide: Decid
   return new Hono<AppEnv>()
     .get('/licenses', requires('licenses:read'), (c) => {
       const q = parseListQuery(c, { sortable: SORTABLE, defaultSort: ['queue', 'ASC'] });
+      refuseSensitiveProbes(c.var.user!.roles, plan.sensitiveNames(), q);
       const now = clock();
       const w = where(q.filter, now);
       const order =

@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { ALERT_SELECT, type AlertRow, toAlert } from '../alerts/store.ts';
-import { presenter } from '../auth/masking.ts';
+import { presenter, refuseSensitiveProbes } from '../auth/masking.ts';
 import type { Violation } from '../events/schemas.ts';
 import type { RouteDeps } from '../http/deps.ts';
 import { buildWhere, listResponse, parseListQuery, whereSql } from '../http/dialect.ts';
@@ -9,7 +9,7 @@ import { ApiError } from '../http/errors.ts';
 import { chargeSummary } from '../ledger/bounds.ts';
 import { taskEntries } from '../ledger/entries.ts';
 import type { PlanCache } from '../plan/snapshot.ts';
-import type { TaskDetail, TaskRecord, TaskStatus } from './schemas.ts';
+import { TASK_STATUSES, type TaskDetail, type TaskRecord, type TaskStatus } from './schemas.ts';
 
 export interface TaskPolicy {
   /** a started task with no outcome after this long is stale */
@@ -87,10 +87,14 @@ export function taskRoutes(deps: RouteDeps & { plan: PlanCache; policy: TaskPoli
     });
     if (status !== undefined && status !== '') {
       const wanted = Array.isArray(status) ? status : [status];
-      if (wanted.some((s) => typeof s !== 'string'))
-        throw new ApiError(400, 'filter.status must be a status or a list of them', {
-          'filter.status': 'must be a string',
-        });
+      if (wanted.some((s) => typeof s !== 'string' || !(TASK_STATUSES as readonly string[]).includes(s)))
+        throw new ApiError(
+          400,
+          `filter.status must be one of ${TASK_STATUSES.join(', ')}, or a list of them`,
+          {
+            'filter.status': `must be one of ${TASK_STATUSES.join(', ')}`,
+          },
+        );
       if (wanted.length) {
         clauses.push(`${statusSql('?')} IN (${wanted.map(() => '?').join(', ')})`);
         params.push(cutoff, ...(wanted as string[]));
@@ -123,6 +127,7 @@ export function taskRoutes(deps: RouteDeps & { plan: PlanCache; policy: TaskPoli
         sortable: ['first_seen_at', 'started_at', 'finished_at', 'credits_spent', 'task_id'],
         defaultSort: ['first_seen_at', 'DESC'],
       });
+      refuseSensitiveProbes(c.var.user!.roles, plan.sensitiveNames(), q);
       const now = clock();
       const cutoff = staleBefore(now);
       const w = where(q.filter, cutoff);

@@ -441,10 +441,13 @@ describe('the inbox', () => {
     expect(await ids({ q: 'bx' })).toEqual(['bx_medium']);
     expect(await ids({ q: 'task_77' })).toEqual(['bx_medium']);
     expect(await ids({ q: 'al_high' })).toEqual(['al_high_old', 'al_high_new', 'al_high_ack', 'al_high_res']);
-    const bad = await reviewer().list('alerts', { filter: { age_hours_gte: 'soon' } });
-    expect((await expectError(bad, 400)).errors?.['filter.age_hours_gte']).toBe(
-      'must be a non-negative number',
-    );
+    // not a number, negative, beyond any date, or not a scalar: 400 naming the field, never a 500
+    for (const age of ['soon', -1, 1e308, [5], true]) {
+      const bad = await reviewer().list('alerts', { filter: { age_hours_gte: age } });
+      expect((await expectError(bad, 400)).errors?.['filter.age_hours_gte']).toBe(
+        'must be a number of hours from 0 to 876000',
+      );
+    }
   });
 
   it('bulk acknowledge: each item on its own, per-item results; a stale one is a 409 in its item', async () => {

@@ -299,15 +299,26 @@ describe('POST /api/ledger/rollbacks', () => {
     expect(err.errors).toEqual({
       amount: 'exceeds what may be refunded: 1500 (net charge 3000, 1500 awaiting approval)',
     });
-    await created(await rollback(refund('t1', 1000)));
+    // the task's manual entries count together for the four eyes: this one waits as well
+    expect((await created(await rollback(refund('t1', 1000)))).status).toBe('pending_approval');
     expect((await expectError(await rollback(refund('t1', 500.01)), 422)).errors?.amount).toBe(
-      'exceeds what may be refunded: 500 (net charge 2000, 1500 awaiting approval)',
+      'exceeds what may be refunded: 500 (net charge 3000, 2500 awaiting approval)',
     );
     // a rejected request frees its reservation
     expect((await reviewer().send('POST', `/api/ledger/${pending.id}/reject`, { reason: 'no' })).status).toBe(
       200,
     );
     expect((await created(await rollback(refund('t1', 2000)))).status).toBe('pending_approval');
+  });
+
+  it('splitting a large refund into small ones does not get around the four eyes', async () => {
+    charged('t1', 3000);
+    const statuses: string[] = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await created(await rollback(refund('t1', 300), `split-${i}`))).status);
+    // 300, 600, 900 posted; 1200 and 1500 together are above the 1000 limit
+    expect(statuses).toEqual(['posted', 'posted', 'posted', 'pending_approval', 'pending_approval']);
+    expect(consoleEvents()).toHaveLength(3);
   });
 
   it('concurrent rollbacks under different keys never refund more than the charge together', async () => {
@@ -846,5 +857,76 @@ describe('GET /api/ledger and /api/ledger-accounts', () => {
     const one = await t.get(`/api/ledger/${encodeURIComponent('charge:a1')}`);
     expect(((await one.json()) as LedgerEntry).amount).toBe(-100);
     expect((await t.get('/api/ledger/led_nope')).status).toBe(404);
+  });
+});
+
+describe('hardening', () => {
+  it('a platform ledger_id that takes a task charge id does not cost that task its charge', async () => {
+    charged('t1', 100);
+    tail('charge:t2', 't1', -3);
+    charged('t2', 40);
+    const charges = entries().filter((e) => e.kind === 'task_charge' && e.task_id === 't2');
+    expect(charges).toHaveLength(1);
+    expect(charges[0]).toMatchObject({ amount: -40, status: 'posted' });
+    expect(charges[0]!.id).toMatch(/^charge:t2:\d+$/);
+    expect(entry('charge:t2')).toMatchObject({ kind: 'tail_deduction', task_id: 't1', amount: -3 });
+    // and a repeated task_completed still charges once
+    platform(taskCompleted('c-t2-again', 't2', { credits_spent: 40 }, '2026-11-25T10:06:00+08:00'));
+    expect(entries().filter((e) => e.kind === 'task_charge' && e.task_id === 't2')).toHaveLength(1);
+  });
+
+  it('a money-moving body with an unknown field is a 400 naming it (a misspelt "reverse" must not default)', async () => {
+    charged('t1', 100);
+    const before = snapshot();
+    const err = await expectError(await rollback(refund('t1', 5, { reverse: 'charge:t1' })), 400);
+    expect(Object.keys(err.errors ?? {})).toEqual(['(body)']);
+    expect(err.message).toContain('reverse');
+    expectNothingWritten(before);
+  });
+
+  it('amounts are kept as the cents they were meant as', async () => {
+    charged('t1', 100);
+    const e = await created(await rollback(refund('t1', 0.1 + 0.2)));
+    expect(e.amount).toBe(0.3);
+    expect(entry(e.id).amount).toBe(0.3);
+  });
+
+  it('a sub-cent charge never lets a refund exceed it: refundable is rounded down', async () => {
+    charged('t1', 10.005);
+    const task = (await (await t.get('/api/tasks/t1')).json()) as { charge: { refundable: number } };
+    expect(task.charge.refundable).toBe(10);
+    await expectError(await rollback(refund('t1', 10.01)), 422);
+    expect((await created(await rollback(refund('t1', 10)))).status).toBe('posted');
+  });
+
+  it('a body larger than 64 KiB is a 413, and nothing is written', async () => {
+    charged('t1', 100);
+    const before = snapshot();
+    const err = await expectError(await rollback(refund('t1', 5, { reason: 'x'.repeat(70_000) })), 413);
+    expect(err.message).toContain('larger than');
+    expectNothingWritten(before);
+  });
+
+  it('ops, who see account ids masked, cannot recover one by ranges, prefix search or sorting (403)', async () => {
+    charged('t1', 100);
+    const probes: Array<[string, Record<string, unknown>, number]> = [
+      ['ledger', { filter: { account_id_gte: ACCOUNT.slice(0, 5) } }, 403],
+      ['tasks', { filter: { account_id_lt: ACCOUNT.slice(0, 5) } }, 403],
+      ['ledger-accounts', { filter: { q: ACCOUNT.slice(0, 5) } }, 403],
+      ['ledger-accounts', { sort: ['account_id', 'ASC'] }, 403],
+      ['licenses', { filter: { account_id_gt: 'a' } }, 403],
+      // the ledger is not sortable by account at all, for anyone
+      ['ledger', { sort: ['account_id', 'ASC'] }, 400],
+    ];
+    for (const [resource, query, status] of probes)
+      expect((await ops().list(resource, query)).status, `${resource} ${JSON.stringify(query)}`).toBe(status);
+    const refused = await ops().list('ledger-accounts', { filter: { q: ACCOUNT.slice(0, 5) } });
+    expect((await expectError(refused, 403)).errors).toEqual({
+      'filter.q': 'your role sees the ids it searches masked',
+    });
+    // an exact match needs the whole id already: allowed; the analyst may probe as they read in clear
+    expect((await ops().list('ledger', { filter: { account_id: ACCOUNT } })).status).toBe(200);
+    expect((await t.list('ledger-accounts', { filter: { q: ACCOUNT.slice(0, 5) } })).status).toBe(200);
+    expect((await t.list('tasks', { filter: { account_id_gte: 'a' } })).status).toBe(200);
   });
 });

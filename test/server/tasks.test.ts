@@ -371,10 +371,14 @@ describe('status: queued, stale with the clock, and the status filter', () => {
     expect((await task('late')).status).toBe('failed');
   });
 
-  it('a status filter of the wrong type is a 400 naming it', async () => {
-    const res = await t.list('tasks', { filter: { status: [1] } });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as ErrorBody).errors).toEqual({ 'filter.status': 'must be a string' });
+  it('a status filter of the wrong type or an unknown status is a 400 naming it', async () => {
+    for (const status of [[1], 'done', ['failed', 'running']]) {
+      const res = await t.list('tasks', { filter: { status } });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as ErrorBody).errors).toEqual({
+        'filter.status': 'must be one of queued, succeeded, failed, stale',
+      });
+    }
   });
 });
 
@@ -630,6 +634,21 @@ describe('migration 004 on a database that already held events', () => {
     riskAlert('e15', '', 't5', { alert_id: undefined, risk_level: 'medium' }, '2026-11-25T09:41:00+08:00'),
     riskAlert('e16', 'al_b1', 't5', { policy_tag: 'D2', risk_level: 'high' }, '2026-11-25T09:42:00+08:00'),
     riskAlert('e17', 'al_d1', 't4', { escalation_level: 'none' }, '2026-11-25T09:43:00+08:00'),
+    // an unknown policy tag (no minimum), and an unknown level under a tag whose minimum is ops_review
+    riskAlert(
+      'e25',
+      'al_zz',
+      't4',
+      { policy_tag: 'Z9', escalation_level: 'none' },
+      '2026-11-25T09:45:00+08:00',
+    ),
+    riskAlert(
+      'e26',
+      'al_c2',
+      't4',
+      { policy_tag: 'C2', escalation_level: 'urgent' },
+      '2026-11-25T09:46:00+08:00',
+    ),
     // a credits_updated without a task_id is kept as an event but makes no entry
     creditsUpdated('e18', 'led_orphan', 'tx', -1, { task_id: undefined }, '2026-11-25T09:44:00+08:00'),
   ];
@@ -657,7 +676,7 @@ describe('migration 004 on a database that already held events', () => {
     expect(live.tasks.find((x) => (x as { task_id: string }).task_id === 't7')).toMatchObject({
       outcome: 'failed',
     });
-    expect(live.alerts).toHaveLength(4);
+    expect(live.alerts).toHaveLength(6);
     expect(live.ledger.map((l) => (l as { id: string }).id)).toEqual([
       'charge:t1',
       'charge:t2',

@@ -1,5 +1,5 @@
 import { Box } from '@mui/material';
-import { Datagrid, DateField, FunctionField, List, NumberField, TextInput } from 'react-admin';
+import { Datagrid, DateField, FunctionField, List, NumberField, TextInput, useCanAccess } from 'react-admin';
 import type { LedgerAccount } from '../../server/ledger/schemas.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
 import { isMasked } from '../licenses/decisions.ts';
@@ -17,54 +17,66 @@ const entriesOf = (record: LedgerAccount) =>
  * Per account, what its posted ledger entries add up to: the balance (negative: charged net), charged,
  * refunded, refunds awaiting approval; most charged first. A row opens the account's entries.
  */
-export const LedgerAccountList = () => (
-  <List sort={{ field: 'balance', order: 'ASC' }} filters={accountFilters} perPage={25}>
-    <Datagrid
-      bulkActionButtons={false}
-      rowClick={(_id, _resource, record) => entriesOf(record as LedgerAccount)}
+export const LedgerAccountList = () => {
+  // a role that sees account ids masked may not search or sort by them
+  const { canAccess: search } = useCanAccess({ resource: 'ledger-accounts', action: 'search' });
+  return (
+    <List
+      sort={{ field: 'balance', order: 'ASC' }}
+      filters={search ? accountFilters : undefined}
+      perPage={25}
     >
-      <FunctionField<LedgerAccount>
-        source="account_id"
-        render={(r) => (
-          <Box component="span" sx={{ fontFamily: 'monospace' }} title={r.account_id}>
-            {r.account_id}
-          </Box>
-        )}
-      />
-      <FunctionField<LedgerAccount>
-        source="balance"
-        textAlign="right"
-        render={(r) => (
-          <Box
-            component="span"
-            data-testid="account-balance"
-            sx={{ color: r.balance < 0 ? 'error.main' : 'success.main', fontVariantNumeric: 'tabular-nums' }}
-          >
-            {formatCredits(r.balance)}
-          </Box>
-        )}
-      />
-      <FunctionField<LedgerAccount>
-        source="charged"
-        sortable={false}
-        textAlign="right"
-        render={(r) => formatCredits(r.charged)}
-      />
-      <FunctionField<LedgerAccount>
-        source="refunded"
-        sortable={false}
-        textAlign="right"
-        render={(r) => formatCredits(r.refunded)}
-      />
-      <FunctionField<LedgerAccount>
-        source="pending_refunds"
-        sortable={false}
-        textAlign="right"
-        render={(r) => formatCredits(r.pending_refunds)}
-      />
-      <NumberField source="entries" />
-      <NumberField source="tasks" sortable={false} />
-      <DateField source="last_entry_at" showTime options={SHANGHAI} emptyText="—" />
-    </Datagrid>
-  </List>
-);
+      <Datagrid
+        bulkActionButtons={false}
+        rowClick={(_id, _resource, record) => entriesOf(record as LedgerAccount)}
+      >
+        <FunctionField<LedgerAccount>
+          source="account_id"
+          sortable={search === true}
+          render={(r) => (
+            <Box component="span" sx={{ fontFamily: 'monospace' }} title={r.account_id}>
+              {r.account_id}
+            </Box>
+          )}
+        />
+        <FunctionField<LedgerAccount>
+          source="balance"
+          textAlign="right"
+          render={(r) => (
+            <Box
+              component="span"
+              data-testid="account-balance"
+              sx={{
+                color: r.balance < 0 ? 'error.main' : 'success.main',
+                fontVariantNumeric: 'tabular-nums',
+              }}
+            >
+              {formatCredits(r.balance)}
+            </Box>
+          )}
+        />
+        <FunctionField<LedgerAccount>
+          source="charged"
+          sortable={false}
+          textAlign="right"
+          render={(r) => formatCredits(r.charged)}
+        />
+        <FunctionField<LedgerAccount>
+          source="refunded"
+          sortable={false}
+          textAlign="right"
+          render={(r) => formatCredits(r.refunded)}
+        />
+        <FunctionField<LedgerAccount>
+          source="pending_refunds"
+          sortable={false}
+          textAlign="right"
+          render={(r) => formatCredits(r.pending_refunds)}
+        />
+        <NumberField source="entries" />
+        <NumberField source="tasks" sortable={false} />
+        <DateField source="last_entry_at" showTime options={SHANGHAI} emptyText="—" />
+      </Datagrid>
+    </List>
+  );
+};
