@@ -223,3 +223,67 @@ CREATE TABLE landing_phase1_idempotency (
   created_at    TEXT NOT NULL,
   PRIMARY KEY (user_id, key)
 ) WITHOUT ROWID;
+
+-- Per-account balances, kept by triggers as entries are made, decided or learn their account, so the
+-- balances page reads an index instead of grouping the whole ledger. Amounts of posted entries only;
+-- refunds waiting for approval apart.
+CREATE TABLE landing_phase1_ledger_accounts (
+  account_id      TEXT PRIMARY KEY,
+  balance         REAL NOT NULL DEFAULT 0,
+  charged         REAL NOT NULL DEFAULT 0,
+  refunded        REAL NOT NULL DEFAULT 0,
+  pending_refunds REAL NOT NULL DEFAULT 0,
+  entries         INTEGER NOT NULL DEFAULT 0,
+  last_entry_at   TEXT
+) WITHOUT ROWID;
+CREATE INDEX landing_phase1_ledger_accounts_balance ON landing_phase1_ledger_accounts (balance, account_id);
+CREATE INDEX landing_phase1_ledger_accounts_last ON landing_phase1_ledger_accounts (last_entry_at, account_id);
+CREATE INDEX landing_phase1_ledger_accounts_entries ON landing_phase1_ledger_accounts (entries, account_id);
+
+CREATE TRIGGER landing_phase1_ledger_accounts_ins AFTER INSERT ON landing_phase1_ledger
+WHEN NEW.account_id IS NOT NULL
+BEGIN
+  INSERT INTO landing_phase1_ledger_accounts (account_id, balance, charged, refunded, pending_refunds, entries, last_entry_at)
+  VALUES (NEW.account_id,
+    CASE WHEN NEW.status = 'posted' THEN NEW.amount ELSE 0 END,
+    CASE WHEN NEW.status = 'posted' AND NEW.amount < 0 THEN -NEW.amount ELSE 0 END,
+    CASE WHEN NEW.status = 'posted' AND NEW.amount > 0 THEN NEW.amount ELSE 0 END,
+    CASE WHEN NEW.status = 'pending_approval' AND NEW.amount > 0 THEN NEW.amount ELSE 0 END,
+    1, NEW.created_at)
+  ON CONFLICT (account_id) DO UPDATE SET balance = balance + excluded.balance, charged = charged + excluded.charged,
+    refunded = refunded + excluded.refunded, pending_refunds = pending_refunds + excluded.pending_refunds,
+    entries = entries + 1, last_entry_at = max(coalesce(last_entry_at, ''), excluded.last_entry_at);
+END;
+
+-- a decision or a learned account: the old contribution out, the new one in
+CREATE TRIGGER landing_phase1_ledger_accounts_upd AFTER UPDATE ON landing_phase1_ledger
+WHEN NEW.status IS NOT OLD.status OR NEW.account_id IS NOT OLD.account_id
+BEGIN
+  UPDATE landing_phase1_ledger_accounts SET
+    balance = balance - CASE WHEN OLD.status = 'posted' THEN OLD.amount ELSE 0 END,
+    charged = charged - CASE WHEN OLD.status = 'posted' AND OLD.amount < 0 THEN -OLD.amount ELSE 0 END,
+    refunded = refunded - CASE WHEN OLD.status = 'posted' AND OLD.amount > 0 THEN OLD.amount ELSE 0 END,
+    pending_refunds = pending_refunds - CASE WHEN OLD.status = 'pending_approval' AND OLD.amount > 0 THEN OLD.amount ELSE 0 END,
+    entries = entries - 1
+  WHERE account_id = OLD.account_id;
+  INSERT INTO landing_phase1_ledger_accounts (account_id, balance, charged, refunded, pending_refunds, entries, last_entry_at)
+  SELECT NEW.account_id,
+    CASE WHEN NEW.status = 'posted' THEN NEW.amount ELSE 0 END,
+    CASE WHEN NEW.status = 'posted' AND NEW.amount < 0 THEN -NEW.amount ELSE 0 END,
+    CASE WHEN NEW.status = 'posted' AND NEW.amount > 0 THEN NEW.amount ELSE 0 END,
+    CASE WHEN NEW.status = 'pending_approval' AND NEW.amount > 0 THEN NEW.amount ELSE 0 END,
+    1, NEW.created_at
+  WHERE NEW.account_id IS NOT NULL
+  ON CONFLICT (account_id) DO UPDATE SET balance = balance + excluded.balance, charged = charged + excluded.charged,
+    refunded = refunded + excluded.refunded, pending_refunds = pending_refunds + excluded.pending_refunds,
+    entries = entries + 1, last_entry_at = max(coalesce(last_entry_at, ''), excluded.last_entry_at);
+END;
+
+INSERT INTO landing_phase1_ledger_accounts (account_id, balance, charged, refunded, pending_refunds, entries, last_entry_at)
+SELECT account_id,
+  coalesce(sum(CASE WHEN status = 'posted' THEN amount END), 0),
+  coalesce(sum(CASE WHEN status = 'posted' AND amount < 0 THEN -amount END), 0),
+  coalesce(sum(CASE WHEN status = 'posted' AND amount > 0 THEN amount END), 0),
+  coalesce(sum(CASE WHEN status = 'pending_approval' AND amount > 0 THEN amount END), 0),
+  count(*), max(created_at)
+FROM landing_phase1_ledger WHERE account_id IS NOT NULL GROUP BY account_id;

@@ -658,6 +658,7 @@ describe('migration 004 on a database that already held events', () => {
     tasks: db.prepare('SELECT * FROM landing_phase1_tasks ORDER BY task_id').all(),
     taskEvents: db.prepare('SELECT * FROM landing_phase1_task_events ORDER BY task_id, event_pk').all(),
     alerts: db.prepare('SELECT * FROM landing_phase1_alerts ORDER BY id').all(),
+    accounts: db.prepare('SELECT * FROM landing_phase1_ledger_accounts ORDER BY account_id').all(),
     // seq is the order entries were made in: live it follows the stream, the backfill goes kind by kind
     ledger: db
       .prepare('SELECT * FROM landing_phase1_ledger ORDER BY id')
