@@ -370,7 +370,7 @@ describe('tasks', () => {
     expect(within(dialog).queryByTestId('rollback-second-approval')).toBeNull();
     await user.type(within(dialog).getByLabelText(/Credits to refund/), '.5');
     expect(await within(dialog).findByTestId('rollback-second-approval', {}, WAIT)).toHaveTextContent(
-      'Above 1,000 credits: a second person (ops or compliance, not you) must approve this rollback',
+      'With this task’s other manual entries this goes above 1,000 credits: a second person (ops or compliance, not you) must approve it',
     );
     await user.click(within(dialog).getByTestId('rollback-confirm'));
 
@@ -392,6 +392,12 @@ describe('tasks', () => {
     expect(within(row).getByTestId('ledger-status-pending_approval')).toBeInTheDocument();
     expect(within(row).queryByTestId(`ledger-approve-${entry!.id}`)).toBeNull();
     expect(within(row).getByTestId(`ledger-awaiting-${entry!.id}`)).toHaveTextContent('you requested it');
+
+    // a small one now: with the one waiting, the task's manual entries are above the limit, so it waits too
+    await user.click(screen.getByTestId('task-rollback'));
+    const next = await screen.findByTestId('rollback-dialog', {}, WAIT);
+    await user.type(within(next).getByLabelText(/Credits to refund/), '1');
+    expect(await within(next).findByTestId('rollback-second-approval', {}, WAIT)).toBeInTheDocument();
   });
 
   it('asks for a reason before sending a rollback', async () => {
@@ -552,7 +558,7 @@ describe('tasks and ledger in Chinese', () => {
     expect(dialog).toHaveTextContent('最多 55（即净扣费）');
     await user.type(within(dialog).getByLabelText(/退还积分/), '2000');
     expect(await within(dialog).findByTestId('rollback-second-approval', {}, WAIT)).toHaveTextContent(
-      '超过 1,000 积分：须由另一位运营或合规人员（不能是你）审批后才会入账。',
+      '连同本任务其他人工调整累计超过 1,000 积分：须由另一位运营或合规人员（不能是你）审批后才会入账。',
     );
     await user.click(within(dialog).getByRole('combobox', { name: /策略标签/ }));
     expect(await screen.findByRole('option', { name: 'B1 · 文案夸大宣传' })).toBeInTheDocument();

@@ -235,7 +235,7 @@ const consoleMessages = {
         reason: 'Reason',
         reason_required: 'Say why the credits are given back',
         second_approval:
-          'Above %{limit} credits: a second person (ops or compliance, not you) must approve this rollback before it is posted.',
+          'With this task’s other manual entries this goes above %{limit} credits: a second person (ops or compliance, not you) must approve it before it is posted.',
         confirm: 'Roll back',
         posted: 'Rolled back %{amount} credits of %{task_id}',
         pending: 'The rollback of %{amount} credits of %{task_id} awaits a second approver',

@@ -441,7 +441,8 @@ export const zh: Messages = {
         policy_tag: '策略标签',
         reason: '原因',
         reason_required: '请说明退还积分的原因',
-        second_approval: '超过 %{limit} 积分：须由另一位运营或合规人员（不能是你）审批后才会入账。',
+        second_approval:
+          '连同本任务其他人工调整累计超过 %{limit} 积分：须由另一位运营或合规人员（不能是你）审批后才会入账。',
         confirm: '回滚',
         posted: '已回滚 %{task_id} 的 %{amount} 积分',
         pending: '%{task_id} 的 %{amount} 积分回滚待第二人审批',

@@ -25,6 +25,7 @@ import {
   useTranslate,
 } from 'react-admin';
 import { useFormState, useWatch } from 'react-hook-form';
+import { needsSecondApproval } from '../../server/ledger/bounds.ts';
 import type { TaskDetail } from '../../server/tasks/schemas.ts';
 import type { ConsoleDataProvider } from '../dataProvider.ts';
 import { EnumSelectInput } from '../enums/EnumSelectInput.tsx';
@@ -168,7 +169,7 @@ export const RollbackDialog = ({ task, onClose }: { task: TaskDetail; onClose: (
               )}
               fullWidth
             />
-            <SecondApprovalNotice limit={task.approval_limit} />
+            <SecondApprovalNotice limit={task.approval_limit} entries={task.ledger} />
             <EnumSelectInput
               source="policy_tag"
               id="rollback-policy_tag"
@@ -197,11 +198,14 @@ export const RollbackDialog = ({ task, onClose }: { task: TaskDetail; onClose: (
   );
 };
 
-/** above the limit (either sign, as the server's needsSecondApproval) a manual entry waits for a second person */
-const SecondApprovalNotice = ({ limit }: { limit: number }) => {
+/**
+ * The server's rule (needsSecondApproval): a manual entry that takes the task's manual entries, posted or
+ * waiting, above the limit waits for a second person.
+ */
+const SecondApprovalNotice = ({ limit, entries }: { limit: number; entries: TaskDetail['ledger'] }) => {
   const translate = useTranslate();
   const amount = useWatch({ name: 'amount' }) as unknown;
-  if (typeof amount !== 'number' || !(Math.abs(amount) > limit)) return null;
+  if (typeof amount !== 'number' || !needsSecondApproval(amount, limit, entries)) return null;
   return (
     <Alert severity="info" data-testid="rollback-second-approval">
       {translate('resources.tasks.rollback.second_approval', { limit: formatCredits(limit) })}
