@@ -67,6 +67,15 @@ export const RollbackButton = () => {
 };
 
 /**
+ * A fresh random key. crypto.randomUUID exists only in secure contexts (HTTPS, localhost); a console served
+ * over plain HTTP on another host still has getRandomValues.
+ */
+export const newIdempotencyKey = (): string =>
+  typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
  * A refund of part or all of the task's charge: how much (the refundable amount is the hint; the server
  * holds the bound), under which policy tag, and why. Above the approval limit it says before anything is
  * sent that a second person must approve it.
@@ -80,7 +89,7 @@ export const RollbackDialog = ({ task, onClose }: { task: TaskDetail; onClose: (
   const dataProvider = useDataProvider<ConsoleDataProvider>();
   const notify = useNotify();
   const refresh = useRefresh();
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey] = useState(newIdempotencyKey);
   const [problem, setProblem] = useState<{ message: string; severity: 'error' | 'warning' } | null>(null);
   const { values: tags } = useEnum('policy_tag');
   // it starts from the task's own policy tag when that one may still be chosen (the task's page has read the
