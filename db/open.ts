@@ -75,6 +75,23 @@ export function seedPlan(db: DB): void {
        valid_from, sort_order, policy_group, default_risk_level, default_action_required, min_escalation_level)
      VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
   );
+  // version 1 of an enum's governed history: its values as seeded (migration 005 writes it for databases
+  // seeded before it; a database not yet at 005 has no versions table)
+  const versioned = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'landing_phase1_enum_versions'")
+    .get();
+  const insertFirstVersion = versioned
+    ? db.prepare(
+        `INSERT INTO landing_phase1_enum_versions (enum_name, version, at, by, proposal_id, values_json)
+     SELECT @name, 1, @at, 'seed', NULL, coalesce((SELECT json_group_array(json(v)) FROM (
+       SELECT json_object('code', code, 'label_en', label_en, 'label_zh', label_zh, 'description', description,
+         'status', status, 'valid_from', valid_from, 'deprecated_at', deprecated_at, 'sort_order', sort_order,
+         'policy_group', policy_group, 'default_risk_level', default_risk_level,
+         'default_action_required', default_action_required, 'min_escalation_level', min_escalation_level) AS v
+       FROM landing_phase1_enum_values WHERE enum_name = @name ORDER BY sort_order, code)), '[]')
+     WHERE NOT EXISTS (SELECT 1 FROM landing_phase1_enum_versions WHERE enum_name = @name)`,
+      )
+    : undefined;
   const insertEvent = db.prepare(
     `INSERT OR IGNORE INTO landing_phase1_plan_events (name, position, scene_en, scene_zh, trigger_en, trigger_zh,
        owners, target_valid_pct) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -103,6 +120,7 @@ export function seedPlan(db: DB): void {
         );
       });
     }
+    for (const e of ENUMS) insertFirstVersion?.run({ name: e.name, at: SEED_VALID_FROM });
     TRACKING_PLAN.forEach((ev, i) => {
       insertEvent.run(
         ev.name,

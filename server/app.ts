@@ -16,6 +16,7 @@ import { createSessionStore, type SessionPolicy } from './auth/sessions.ts';
 import { CompletenessHub } from './completeness/hub.ts';
 import { readChanged } from './completeness/queries.ts';
 import { completenessRoutes } from './completeness/routes.ts';
+import { enumRoutes } from './enums/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { jsonBodyLimit } from './http/body.ts';
 import type { RouteDeps } from './http/deps.ts';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps) {
     .route('/', completenessRoutes(routeDeps, hub))
     .route('/', eventRoutes(routeDeps, plan))
     .route('/', planRoutes(routeDeps))
+    .route('/', enumRoutes({ ...routeDeps, plan }))
     .route('/', userRoutes({ ...routeDeps, sessions, passwordCost }))
     .route('/', credentialRoutes(routeDeps, 'write_key'))
     .route('/', credentialRoutes(routeDeps, 'service_token'))

@@ -33,6 +33,9 @@ export const PERMISSIONS = {
   'tracking-plan:read': EVERYONE,
   'enums:read': EVERYONE,
   'permissions:read': EVERYONE,
+  /** enum changes are proposals; governance.ts narrows both per enum (who proposes, which roles approve) */
+  'enums:propose': ['product_planner', 'compliance_reviewer'],
+  'enums:approve': ['product_planner', 'compliance_reviewer'],
   'sensitive:read': SENSITIVE_READERS,
   'users:read': ['admin'],
   'users:write': ['admin'],

@@ -3,13 +3,14 @@ import type { RouteDeps } from '../http/deps.ts';
 import { listResponse, parseListQuery } from '../http/dialect.ts';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
-import { loadEnums, loadPlanEvents } from './snapshot.ts';
+import { loadPlanEvents } from './snapshot.ts';
 
 /**
- * The tracking plan and enums, read-only. Both are a dozen records, read whole and filtered in memory:
- * `id` (one or an array, as react-admin's getMany sends) and `q` (a substring of the name).
+ * The tracking plan, read-only (the enums' routes are in server/enums/routes.ts). Plan events and enums are a
+ * dozen records each, read whole and filtered in memory: `id` (one or an array, as react-admin's getMany sends)
+ * and `q` (a substring of the name).
  */
-function filterInMemory<T extends { id: string; name: string }>(
+export function filterInMemory<T extends { id: string; name: string }>(
   rows: T[],
   filter: Record<string, unknown>,
   sort: { field: string; order: 'ASC' | 'DESC' },
@@ -34,7 +35,6 @@ function filterInMemory<T extends { id: string; name: string }>(
 
 export function planRoutes({ db, requires }: RouteDeps) {
   const readPlan = requires('tracking-plan:read');
-  const readEnums = requires('enums:read');
   return new Hono<AppEnv>()
     .get('/tracking-plan', readPlan, (c) => {
       const q = parseListQuery(c, { sortable: ['position', 'name', 'id'], defaultSort: ['position', 'ASC'] });
@@ -50,16 +50,6 @@ export function planRoutes({ db, requires }: RouteDeps) {
     .get('/tracking-plan/:id', readPlan, (c) => {
       const row = loadPlanEvents(db).find((e) => e.id === c.req.param('id'));
       if (!row) throw new ApiError(404, `no event ${c.req.param('id')} in the tracking plan`);
-      return c.json(row);
-    })
-    .get('/enums', readEnums, (c) => {
-      const q = parseListQuery(c, { sortable: ['name', 'id', 'owner'], defaultSort: ['name', 'ASC'] });
-      const rows = filterInMemory(loadEnums(db), q.filter, q.sort);
-      return listResponse(c, 'enums', rows.slice(q.offset, q.offset + q.limit), q.offset, rows.length);
-    })
-    .get('/enums/:id', readEnums, (c) => {
-      const row = loadEnums(db).find((e) => e.id === c.req.param('id'));
-      if (!row) throw new ApiError(404, `no enum ${c.req.param('id')}`);
       return c.json(row);
     });
 }

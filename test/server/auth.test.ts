@@ -168,6 +168,8 @@ describe('POST /api/auth/login', () => {
         'tracking-plan:read',
         'enums:read',
         'permissions:read',
+        'enums:propose',
+        'enums:approve',
         'sensitive:read',
         'audit:read',
         'audit:export',

@@ -17,6 +17,8 @@ const HOLDERS = {
   'tracking-plan:read': [...ROLES],
   'enums:read': [...ROLES],
   'permissions:read': [...ROLES],
+  'enums:propose': ['product_planner', 'compliance_reviewer'],
+  'enums:approve': ['product_planner', 'compliance_reviewer'],
   'sensitive:read': ['product_planner', 'data_analyst', 'compliance_reviewer'],
   'users:read': ['admin'],
   'users:write': ['admin'],
@@ -62,6 +64,14 @@ const ROUTES: Record<string, Access> = {
   'GET /api/tracking-plan/:id': 'tracking-plan:read',
   'GET /api/enums': 'enums:read',
   'GET /api/enums/:id': 'enums:read',
+  'GET /api/enums/:id/usage': 'enums:read',
+  'GET /api/enums/:id/history': 'enums:read',
+  'GET /api/enum-proposals': 'enums:read',
+  'GET /api/enum-proposals/:id': 'enums:read',
+  'POST /api/enum-proposals': 'enums:propose',
+  'POST /api/enum-proposals/impact': 'enums:propose',
+  'POST /api/enum-proposals/:id/approve': 'enums:approve',
+  'POST /api/enum-proposals/:id/reject': 'enums:approve',
   'GET /api/users': 'users:read',
   'GET /api/users/:id': 'users:read',
   'POST /api/users': 'users:write',
@@ -279,6 +289,25 @@ it('every route × every role and no session: 401 without a session, 403 (audite
   const step = { note: 'matrix step', version: 1 };
 
   let n = 0;
+  /** a failure_code addition (both planners and reviewers propose and approve those) */
+  const failureCodeAdd = () => ({
+    enum: 'failure_code',
+    action: 'add',
+    value: `matrix_${++n}`,
+    label_en: 'Matrix',
+    label_zh: '矩阵',
+    rationale: 'matrix',
+  });
+  /** a fresh pending failure_code proposal by someone who is none of the roles tried */
+  const enumProposal = () =>
+    Number(
+      t.db
+        .prepare(
+          `INSERT INTO landing_phase1_enum_proposals (enum_name, action, code, changes, rationale, proposed_by,
+             proposed_at) VALUES ('failure_code', 'add', ?, '{"label_en":"M","label_zh":"M"}', 'matrix', 'setup', ?)`,
+        )
+        .run(`matrix_p${++n}`, at).lastInsertRowid,
+    );
   /** a valid request for each route (fresh ids and bodies, computed when sent) */
   const requestFor: Record<string, () => { path: string; body?: unknown; headers?: Record<string, string> }> =
     {
@@ -307,6 +336,23 @@ it('every route × every role and no session: 401 without a session, 403 (audite
       'GET /api/tracking-plan/:id': () => ({ path: '/api/tracking-plan/landing_view' }),
       'GET /api/enums': () => ({ path: '/api/enums' }),
       'GET /api/enums/:id': () => ({ path: '/api/enums/ab_bucket' }),
+      'GET /api/enums/:id/usage': () => ({ path: '/api/enums/ab_bucket/usage' }),
+      'GET /api/enums/:id/history': () => ({ path: '/api/enums/ab_bucket/history' }),
+      'GET /api/enum-proposals': () => ({ path: '/api/enum-proposals' }),
+      'GET /api/enum-proposals/:id': () => ({ path: `/api/enum-proposals/${enumProposal()}` }),
+      'POST /api/enum-proposals': () => ({ path: '/api/enum-proposals', body: failureCodeAdd() }),
+      'POST /api/enum-proposals/impact': () => ({
+        path: '/api/enum-proposals/impact',
+        body: failureCodeAdd(),
+      }),
+      'POST /api/enum-proposals/:id/approve': () => ({
+        path: `/api/enum-proposals/${enumProposal()}/approve`,
+        body: {},
+      }),
+      'POST /api/enum-proposals/:id/reject': () => ({
+        path: `/api/enum-proposals/${enumProposal()}/reject`,
+        body: { reason: 'matrix' },
+      }),
       'GET /api/users': () => ({ path: '/api/users' }),
       'GET /api/users/:id': () => ({ path: `/api/users/${editedUser}` }),
       'POST /api/users': () => ({

@@ -724,6 +724,7 @@ describe('migration 004 on a database that already held events', () => {
           '002_access.sql',
           '003_licenses.sql',
           '004_tasks_alerts_ledger.sql',
+          '005_enum_governance.sql',
         ]);
         expect(dump(migrated)).toEqual(live);
       } finally {
