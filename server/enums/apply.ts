@@ -93,7 +93,9 @@ export function checkChange(enums: readonly EnumRecord[], enumName: string, chan
         );
     }
   } else if (!existing) {
-    throw new ApiError(404, `${enumName} has no value ${change.code}`, { value: `unknown ${enumName} value` });
+    throw new ApiError(404, `${enumName} has no value ${change.code}`, {
+      value: `unknown ${enumName} value`,
+    });
   }
   if (change.action === 'update_mapping' && enumName !== 'policy_tag')
     throw new ApiError(422, 'only a policy_tag has a mapping to update', {

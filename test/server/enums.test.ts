@@ -217,7 +217,13 @@ describe('proposal → approval → the next ingested event', () => {
 describe('who approves', () => {
   it('self-approval is refused (403, audited as denied) and changes nothing', async () => {
     const p = await ok<ProposalRecord>(
-      await propose(planner(), { enum: 'ab_bucket', action: 'add', value: 'C', label_en: 'C', label_zh: 'C' }),
+      await propose(planner(), {
+        enum: 'ab_bucket',
+        action: 'add',
+        value: 'C',
+        label_en: 'C',
+        label_zh: 'C',
+      }),
       201,
     );
     const err = await errorOf(await approve(planner(), p.id), 403);
@@ -290,7 +296,13 @@ describe('who approves', () => {
     );
     expect(err.message).toMatch(/product_planner/);
     const q = await ok<ProposalRecord>(
-      await propose(planner(), { enum: 'ab_bucket', action: 'add', value: 'C', label_en: 'C', label_zh: 'C' }),
+      await propose(planner(), {
+        enum: 'ab_bucket',
+        action: 'add',
+        value: 'C',
+        label_en: 'C',
+        label_zh: 'C',
+      }),
       201,
     );
     await errorOf(await approve(reviewer(), q.id), 403);
@@ -336,7 +348,10 @@ describe('validation of each action', () => {
       [{ enum: 'ab_bucket', action: 'add', value: 'bad code', label_en: 'x', label_zh: 'x' }, 'value'],
       [{ enum: 'ab_bucket', action: 'add', value: 'C', label_zh: 'x' }, 'label_en'],
       [{ enum: 'ab_bucket', action: 'add', value: 'C', label_en: '', label_zh: 'x' }, 'label_en'],
-      [{ enum: 'ab_bucket', action: 'add', value: 'C', label_en: 'x'.repeat(201), label_zh: 'x' }, 'label_en'],
+      [
+        { enum: 'ab_bucket', action: 'add', value: 'C', label_en: 'x'.repeat(201), label_zh: 'x' },
+        'label_en',
+      ],
       [{ enum: 'ab_bucket', action: 'relabel', value: 'A' }, 'label_en'],
       [{ enum: 'ab_bucket', action: 'deprecate', value: 'A', extra: 1 }, '(body)'],
       [{ enum: 'policy_tag', action: 'update_mapping', value: 'A1', policy_group: 'E' }, 'policy_group'],
@@ -416,7 +431,12 @@ describe('validation of each action', () => {
   it('422 for mapping fields outside policy_tag, missing on a new policy_tag, or not active values', async () => {
     const r = reviewer();
     const onBucket = await errorOf(
-      await propose(planner(), { enum: 'ab_bucket', action: 'update_mapping', value: 'A', policy_group: 'A' }),
+      await propose(planner(), {
+        enum: 'ab_bucket',
+        action: 'update_mapping',
+        value: 'A',
+        policy_group: 'A',
+      }),
       422,
     );
     expect(onBucket.errors).toHaveProperty('action');
@@ -684,13 +704,13 @@ describe('impact preview', () => {
     expect(p.impact).toEqual(impact);
     expect((await ok<ProposalRecord>(await t.get(`/api/enum-proposals/${p.id}`))).impact).toEqual(impact);
     // a relabel flips nothing
-    expect(await preview({ enum: 'ab_bucket', action: 'relabel', value: 'B', label_en: 'Bee' })).toMatchObject(
-      {
-        events_using: 3,
-        becoming_valid: 0,
-        becoming_invalid: 0,
-      },
-    );
+    expect(
+      await preview({ enum: 'ab_bucket', action: 'relabel', value: 'B', label_en: 'Bee' }),
+    ).toMatchObject({
+      events_using: 3,
+      becoming_valid: 0,
+      becoming_invalid: 0,
+    });
   });
 
   it('lists the open licences and alerts that use the value, with totals', async () => {
