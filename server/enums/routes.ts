@@ -107,6 +107,18 @@ export function enumRoutes(deps: RouteDeps & { plan: PlanCache }) {
     r.status === 'pending' &&
     !('refused' in approvalRole(governanceOf(r.enum_name), { ...r, approvals: approvalsOf(r) }, user));
 
+  /** the proposal, still pending and at the version read (when one was sent): 404 / 409 otherwise */
+  const pendingProposal = (id: number, version: number | undefined) => {
+    const row = getProposalRow(db, id);
+    if (!row) throw new ApiError(404, `no enum proposal ${id}`);
+    if (row.status !== 'pending') throw new ApiError(409, `proposal ${id} is already ${row.status}`);
+    if (version !== undefined && version !== row.version)
+      throw new ApiError(409, `proposal ${id} changed since you read it (version ${row.version})`, {
+        version: `is ${row.version}`,
+      });
+    return row;
+  };
+
   return new Hono<AppEnv>()
     .get('/enums', readEnums, (c) => {
       const q = parseListQuery(c, { sortable: ['name', 'id', 'owner'], defaultSort: ['name', 'ASC'] });
@@ -238,13 +250,7 @@ export function enumRoutes(deps: RouteDeps & { plan: PlanCache }) {
       const now = clock();
       const at = now.toISOString();
       const result = db.transaction((): ApproveOutcome => {
-        const row = getProposalRow(db, id);
-        if (!row) throw new ApiError(404, `no enum proposal ${id}`);
-        if (row.status !== 'pending') throw new ApiError(409, `proposal ${id} is already ${row.status}`);
-        if (version !== undefined && version !== row.version)
-          throw new ApiError(409, `proposal ${id} changed since you read it (version ${row.version})`, {
-            version: `is ${row.version}`,
-          });
+        const row = pendingProposal(id, version);
         const g = governanceOf(row.enum_name);
         const approvals = approvalsOf(row);
         const decision = approvalRole(g, { ...row, approvals }, user);
@@ -325,13 +331,7 @@ export function enumRoutes(deps: RouteDeps & { plan: PlanCache }) {
       const user = c.var.user!;
       const now = clock();
       const result = db.transaction((): RejectOutcome => {
-        const row = getProposalRow(db, id);
-        if (!row) throw new ApiError(404, `no enum proposal ${id}`);
-        if (row.status !== 'pending') throw new ApiError(409, `proposal ${id} is already ${row.status}`);
-        if (version !== undefined && version !== row.version)
-          throw new ApiError(409, `proposal ${id} changed since you read it (version ${row.version})`, {
-            version: `is ${row.version}`,
-          });
+        const row = pendingProposal(id, version);
         const g = governanceOf(row.enum_name);
         if (row.proposed_by_id === user.id)
           return { refused: 'a proposal is rejected by an approver other than its proposer' };
