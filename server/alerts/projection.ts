@@ -1,10 +1,9 @@
 import type { DB } from '../../db/open.ts';
 import { writeAudit } from '../audit/log.ts';
+import { textOf } from '../ingest/properties.ts';
 import type { StoredEventInfo } from '../ingest/store.ts';
 import type { PlanCache } from '../plan/snapshot.ts';
 import { arrivalEscalation } from './lifecycle.ts';
-
-const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
 /**
  * Opens an alert for each newly stored risk_alert (inside the storing transaction), one per alert_id (a
@@ -22,17 +21,17 @@ export function openAlerts(db: DB, plan: PlanCache, clock: () => Date) {
   return (e: StoredEventInfo) => {
     if (e.event !== 'risk_alert') return;
     const p = e.properties;
-    const tag = text(p.policy_tag);
+    const tag = textOf(p.policy_tag);
     const minimum = tag ? plan.current().enumValues.get('policy_tag')?.get(tag)?.min_escalation_level : null;
-    const sent = text(p.escalation_level);
+    const sent = textOf(p.escalation_level);
     const { level, raised } = arrivalEscalation(sent, minimum);
     const row = {
-      alert_id: text(p.alert_id) ?? `event:${e.event_id}`,
+      alert_id: textOf(p.alert_id) ?? `event:${e.event_id}`,
       pk: e.pk,
-      task_id: text(p.task_id),
-      risk_level: text(p.risk_level),
+      task_id: textOf(p.task_id),
+      risk_level: textOf(p.risk_level),
       policy_tag: tag,
-      action_required: text(p.action_required),
+      action_required: textOf(p.action_required),
       escalation_level: level,
       arrived_escalation: sent,
       auto_escalated: raised ? 1 : 0,

@@ -1,4 +1,5 @@
 import type { DB } from '../../db/open.ts';
+import { currentLicenseFirst } from '../licenses/store.ts';
 import type { AlertRecord, AlertState } from './schemas.ts';
 
 export interface AlertRow {
@@ -32,7 +33,7 @@ export interface AlertRow {
 /** an alert with its task's account and template and the licence the task ran under */
 export const ALERT_SELECT = `SELECT a.*, t.account_id, t.template_id,
   (SELECT l.id FROM landing_phase1_licenses l WHERE l.account_id = t.account_id AND l.template_id = t.template_id
-    ORDER BY (l.status = 'approved') DESC, l.id DESC LIMIT 1) AS license_pk
+    ORDER BY ${currentLicenseFirst('l')} LIMIT 1) AS license_pk
   FROM landing_phase1_alerts a LEFT JOIN landing_phase1_tasks t ON t.task_id = a.task_id`;
 
 export function toAlert(row: AlertRow & { inbox_rank?: number }, now: Date): AlertRecord {

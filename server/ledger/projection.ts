@@ -1,8 +1,7 @@
 import type { DB } from '../../db/open.ts';
+import { textOf } from '../ingest/properties.ts';
 import type { StoredEventInfo } from '../ingest/store.ts';
 import { CONSOLE_SOURCE } from '../licenses/decide.ts';
-
-const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
 /** the ledger id of a task's charge: one per task */
 export const chargeIdOf = (taskId: string) => `charge:${taskId}`;
@@ -33,10 +32,10 @@ export function keepLedger(db: DB) {
   );
   return (e: StoredEventInfo) => {
     const p = e.properties;
-    const taskId = text(p.task_id);
+    const taskId = textOf(p.task_id);
     if (!taskId) return;
     if (e.event === 'task_start') {
-      const account = text(p.account_id);
+      const account = textOf(p.account_id);
       if (account) learnAccount.run(account, taskId);
     } else if (e.event === 'task_completed') {
       const spent = p.credits_spent;
@@ -56,7 +55,7 @@ export function keepLedger(db: DB) {
         insert.run({ ...charge, id: `${charge.id}:${e.pk}` });
     } else if (e.event === 'credits_updated' && e.source !== CONSOLE_SOURCE) {
       // (the console's own credits_updated events were written for entries made already)
-      const ledgerId = text(p.ledger_id);
+      const ledgerId = textOf(p.ledger_id);
       const amount = p.adjust_amount;
       if (!ledgerId || typeof amount !== 'number' || !Number.isFinite(amount) || amount === 0) return;
       insert.run({
@@ -65,7 +64,7 @@ export function keepLedger(db: DB) {
         task_id: taskId,
         amount,
         kind: 'tail_deduction',
-        policy_tag: text(p.policy_tag),
+        policy_tag: textOf(p.policy_tag),
         created_at: e.occurred_at,
         pk: e.pk,
       });

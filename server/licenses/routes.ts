@@ -1,9 +1,8 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { DB } from '../../db/open.ts';
-import { maskDeep, refuseSensitiveProbes } from '../auth/masking.ts';
+import { presenter, refuseSensitiveProbes } from '../auth/masking.ts';
 import { auditContext } from '../auth/middleware.ts';
-import { can } from '../auth/permissions.ts';
 import { idParam, parseBody, versionOf } from '../http/body.ts';
 import type { RouteDeps } from '../http/deps.ts';
 import { buildWhere, listResponse, parseListQuery, whereSql } from '../http/dialect.ts';
@@ -17,12 +16,18 @@ import {
   approveSchema,
   bulkSchema,
   type LicenseCheck,
-  type LicenseRecord,
   type LicenseTask,
   rejectSchema,
   revokeSchema,
 } from './schemas.ts';
-import { getLicenseRow, type LicenseRow, licenseIdOf, type SlaPolicy, toLicense } from './store.ts';
+import {
+  CURRENT_LICENSE_FIRST,
+  getLicenseRow,
+  type LicenseRow,
+  licenseIdOf,
+  type SlaPolicy,
+  toLicense,
+} from './store.ts';
 import { assembleTask, MAX_LICENSE_TASKS, type TaskEvent } from './tasks.ts';
 
 const SORTABLE = ['queue', 'applied_at', 'id', 'status', 'decided_at'] as const;
@@ -33,11 +38,7 @@ const QUEUE_ORDER =
 export function licenseRoutes(deps: RouteDeps & { plan: PlanCache; decide: Decide; sla: SlaPolicy }) {
   const { db, clock, requires, plan, decide, sla } = deps;
 
-  const present = (user: SessionUser) => {
-    const clear = can(user.roles, 'sensitive:read');
-    return (l: LicenseRecord): LicenseRecord =>
-      clear ? l : (maskDeep(l, plan.sensitiveNames()) as LicenseRecord);
-  };
+  const present = (user: SessionUser) => presenter(user.roles, plan.sensitiveNames());
   const where = (filter: Record<string, unknown>, now: Date) => {
     const { sla_breached: breached, q, ...rest } = filter;
     const { clauses, params } = buildWhere(rest, {
@@ -192,7 +193,7 @@ const checkQuerySchema = z.object({
 export function licenseCheckRoutes(db: DB, clock: () => Date) {
   const latest = db.prepare(
     `SELECT * FROM landing_phase1_licenses WHERE account_id = ? AND template_id = ?
-     ORDER BY (status = 'approved') DESC, id DESC LIMIT 1`,
+     ORDER BY ${CURRENT_LICENSE_FIRST} LIMIT 1`,
   );
   // one range of landing_phase1_tasks_account
   const runs = db

@@ -1,4 +1,5 @@
 import type { DB } from '../../db/open.ts';
+import { textOf } from '../ingest/properties.ts';
 import type { StoredEventInfo } from '../ingest/store.ts';
 import type { LicenseRecord, LicenseStatus } from './schemas.ts';
 
@@ -39,6 +40,14 @@ export interface LicenseRow {
 
 export const licenseIdOf = (id: number) => `lic_${id}`;
 
+/**
+ * The licence an account holds for a template: its approved one, else its latest application. The order of
+ * `SELECT … FROM landing_phase1_licenses WHERE account_id = ? AND template_id = ?`, first row; `alias` for a
+ * correlated subquery.
+ */
+export const CURRENT_LICENSE_FIRST = "(status = 'approved') DESC, id DESC";
+export const currentLicenseFirst = (alias: string) => `(${alias}.status = 'approved') DESC, ${alias}.id DESC`;
+
 const HOUR_MS = 3600_000;
 
 /** a row as the API answers it: SLA age (pending: until now; decided: until the decision) and breach */
@@ -55,8 +64,6 @@ export function toLicense(r: LicenseRow, sla: SlaPolicy, now: Date): LicenseReco
     sla_breached: r.status === 'pending' && ageHours > slaHours,
   };
 }
-
-const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
 /**
  * Opens an application for a newly stored license_apply event (called inside the storing transaction, so a
@@ -77,8 +84,8 @@ export function openApplications(db: DB) {
   return (e: StoredEventInfo) => {
     if (e.event !== 'license_apply') return;
     const p = e.properties;
-    const template = str(p.template_id);
-    const account = str(p.account_id);
+    const template = textOf(p.template_id);
+    const account = textOf(p.account_id);
     const prev =
       template && account ? ((previous.get(account, template) as number | undefined) ?? null) : null;
     insert.run(
@@ -87,8 +94,8 @@ export function openApplications(db: DB) {
       template,
       account,
       p.is_fast_track === true ? 1 : 0,
-      str(p.persona_tag),
-      str(p.policy_tag),
+      textOf(p.persona_tag),
+      textOf(p.policy_tag),
       e.occurred_at,
       e.day,
       prev,

@@ -1,3 +1,4 @@
+import { numberOf } from '../ingest/properties.ts';
 import type { LicenseTask } from './schemas.ts';
 
 /** an event as the task assembly reads it */
@@ -8,7 +9,6 @@ export interface TaskEvent {
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : null);
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /**
  * One task of a licence, from its task_start and the task_completed / task_failed / risk_alert events that
@@ -22,7 +22,7 @@ export function assembleTask(start: TaskEvent, followUps: TaskEvent[]): LicenseT
     task_id: taskId,
     started_at: start.occurred_at,
     queue_type: text(start.properties.queue_type),
-    estimated_credits: num(start.properties.estimated_credits),
+    estimated_credits: numberOf(start.properties.estimated_credits),
     outcome: 'running',
     finished_at: null,
     credits_spent: null,
@@ -43,7 +43,7 @@ export function assembleTask(start: TaskEvent, followUps: TaskEvent[]): LicenseT
     } else if (f.event === 'task_completed' || f.event === 'task_failed') {
       task.outcome = f.event === 'task_completed' ? 'completed' : 'failed';
       task.finished_at = f.occurred_at;
-      task.credits_spent = num(q.credits_spent);
+      task.credits_spent = numberOf(q.credits_spent);
       task.failure_code = text(q.failure_code);
     }
   }

@@ -1,9 +1,6 @@
 import type { DB } from '../../db/open.ts';
+import { integerOf, numberOf, textOf } from '../ingest/properties.ts';
 import type { StoredEventInfo } from '../ingest/store.ts';
-
-const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const int = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
 
 /** events after a task's start that its page and the licence's task list show */
 const TASK_FOLLOW_UPS = new Set(['task_completed', 'task_failed', 'risk_alert', 'credits_updated']);
@@ -44,7 +41,7 @@ export function trackTasks(db: DB) {
     'INSERT OR IGNORE INTO landing_phase1_task_events (task_id, event_pk) VALUES (?, ?)',
   );
   return (e: StoredEventInfo) => {
-    const taskId = text(e.properties.task_id);
+    const taskId = textOf(e.properties.task_id);
     if (!taskId) return;
     const p = e.properties;
     if (e.event === 'task_start') {
@@ -52,10 +49,10 @@ export function trackTasks(db: DB) {
       start.run({
         pk: e.pk,
         task_id: taskId,
-        account_id: text(p.account_id),
-        template_id: text(p.template_id),
-        queue_type: text(p.queue_type),
-        estimated_credits: num(p.estimated_credits),
+        account_id: textOf(p.account_id),
+        template_id: textOf(p.template_id),
+        queue_type: textOf(p.queue_type),
+        estimated_credits: numberOf(p.estimated_credits),
         started_at: e.occurred_at,
       });
       return;
@@ -71,15 +68,15 @@ export function trackTasks(db: DB) {
         task_id: taskId,
         outcome: done ? 'succeeded' : 'failed',
         finished_at: e.occurred_at,
-        credits_spent: done ? num(p.credits_spent) : null,
-        duration_ms: done ? int(p.duration_ms) : null,
-        output_count: done ? int(p.output_count) : null,
-        failure_code: done ? null : text(p.failure_code),
-        sub_status: done ? null : text(p.sub_status),
-        policy_tag: done ? null : text(p.policy_tag),
-        action_required: done ? null : text(p.action_required),
+        credits_spent: done ? numberOf(p.credits_spent) : null,
+        duration_ms: done ? integerOf(p.duration_ms) : null,
+        output_count: done ? integerOf(p.output_count) : null,
+        failure_code: done ? null : textOf(p.failure_code),
+        sub_status: done ? null : textOf(p.sub_status),
+        policy_tag: done ? null : textOf(p.policy_tag),
+        action_required: done ? null : textOf(p.action_required),
       });
-      const template = text(p.template_id);
+      const template = textOf(p.template_id);
       if (template) outcomeTemplate.run({ task_id: taskId, template_id: template });
     }
   };

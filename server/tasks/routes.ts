@@ -8,6 +8,7 @@ import type { AppEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { chargeSummary } from '../ledger/bounds.ts';
 import { taskEntries } from '../ledger/entries.ts';
+import { CURRENT_LICENSE_FIRST } from '../licenses/store.ts';
 import type { PlanCache } from '../plan/snapshot.ts';
 import { TASK_STATUSES, type TaskDetail, type TaskRecord, type TaskStatus } from './schemas.ts';
 
@@ -117,7 +118,7 @@ export function taskRoutes(deps: RouteDeps & { plan: PlanCache; policy: TaskPoli
   const licenseOf = db
     .prepare(
       `SELECT id FROM landing_phase1_licenses WHERE account_id = ? AND template_id = ?
-       ORDER BY (status = 'approved') DESC, id DESC LIMIT 1`,
+       ORDER BY ${CURRENT_LICENSE_FIRST} LIMIT 1`,
     )
     .pluck();
 
