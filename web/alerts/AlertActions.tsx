@@ -1,5 +1,5 @@
 import { Typography } from '@mui/material';
-import { createContext, useContext, useState } from 'react';
+import { useContext, useState } from 'react';
 import {
   Button,
   TopToolbar,
@@ -13,16 +13,11 @@ import {
 import type { AlertAction, AlertRecord } from '../../server/alerts/schemas.ts';
 import type { ConsoleDataProvider } from '../dataProvider.ts';
 import { useEnumLabel } from '../enums/useEnum.ts';
+import { ConflictContext } from '../layout/ConflictShow.tsx';
 import { failureOf } from '../licenses/decisions.ts';
 import { useNotifyServerError } from '../useNotifyServerError.ts';
 import { STEP_COLOR, STEP_ICONS, StepDialog } from './StepDialog.tsx';
 import { escalationTarget, type StepValues, stepsFor } from './steps.ts';
-
-/**
- * Where the show page keeps the server's refusal of a step (409: someone stepped it first, or its state no
- * longer allows it): it stays on screen above the refreshed alert until dismissed.
- */
-export const AlertConflictContext = createContext<(message: string | null) => void>(() => {});
 
 /**
  * The steps the alert's state allows and the signed-in user may take: Acknowledge while open, Escalate below
@@ -38,7 +33,7 @@ export const AlertActions = () => {
   const notify = useNotify();
   const notifyError = useNotifyServerError();
   const refresh = useRefresh();
-  const setConflict = useContext(AlertConflictContext);
+  const setConflict = useContext(ConflictContext);
   const [open, setOpen] = useState<AlertAction | null>(null);
   const allowed: Record<AlertAction, boolean> = {
     acknowledge: useCanAccess({ resource: 'alerts', action: 'acknowledge' }).canAccess === true,

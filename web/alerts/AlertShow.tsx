@@ -1,12 +1,10 @@
-import { Alert, Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { useState } from 'react';
+import { Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import {
   CanAccess,
   DateField,
   FunctionField,
   Link,
   NumberField,
-  Show,
   SimpleShowLayout,
   TextField,
   useGetList,
@@ -18,9 +16,10 @@ import type { AuditRecord } from '../../server/audit/schemas.ts';
 import { RiskChip } from '../enums/RiskChip.tsx';
 import { useEnumLabel } from '../enums/useEnum.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
+import { ConflictShow } from '../layout/ConflictShow.tsx';
 import { formatInstant, ShowSection } from '../layout/ShowSection.tsx';
 import { PolicyTagChip } from '../licenses/LicenseChips.tsx';
-import { AlertActions, AlertConflictContext } from './AlertActions.tsx';
+import { AlertActions } from './AlertActions.tsx';
 import { AlertAge, AlertStateChip, EscalationChip, LicenseLink, TaskLink } from './AlertChips.tsx';
 
 /**
@@ -28,26 +27,13 @@ import { AlertAge, AlertStateChip, EscalationChip, LicenseLink, TaskLink } from 
  * signed-in reviewer may take now, and its history from the audit log.
  */
 export const AlertShow = () => {
-  const [conflict, setConflict] = useState<string | null>(null);
   return (
-    <AlertConflictContext.Provider value={setConflict}>
-      <Show actions={<AlertActions />}>
-        {conflict && (
-          <Alert
-            severity="warning"
-            data-testid="alert-conflict"
-            onClose={() => setConflict(null)}
-            sx={{ m: 2, mb: 0 }}
-          >
-            {conflict}
-          </Alert>
-        )}
-        <AlertDetails />
-        <CanAccess resource="audit" action="list" error={null}>
-          <AlertHistory />
-        </CanAccess>
-      </Show>
-    </AlertConflictContext.Provider>
+    <ConflictShow actions={<AlertActions />} testId="alert-conflict">
+      <AlertDetails />
+      <CanAccess resource="audit" action="list" error={null}>
+        <AlertHistory />
+      </CanAccess>
+    </ConflictShow>
   );
 };
 

@@ -1,7 +1,7 @@
 import BlockIcon from '@mui/icons-material/Block';
 import CheckIcon from '@mui/icons-material/Check';
 import DoNotDisturbIcon from '@mui/icons-material/DoNotDisturb';
-import { createContext, useContext, useState } from 'react';
+import { useContext, useState } from 'react';
 import {
   Button,
   TopToolbar,
@@ -15,6 +15,7 @@ import {
 import type { LicenseRecord } from '../../server/licenses/schemas.ts';
 import type { ConsoleDataProvider } from '../dataProvider.ts';
 import { useEnum } from '../enums/useEnum.ts';
+import { ConflictContext } from '../layout/ConflictShow.tsx';
 import { useNotifyServerError } from '../useNotifyServerError.ts';
 import { DecisionDialog } from './DecisionDialog.tsx';
 import {
@@ -26,12 +27,6 @@ import {
   rejectTerms,
   revokeTerms,
 } from './decisions.ts';
-
-/**
- * Where the show page keeps the server's answer to a decision that came too late (409): it stays on screen
- * above the refreshed licence until dismissed, rather than vanishing with the dialog.
- */
-export const ConflictContext = createContext<(message: string | null) => void>(() => {});
 
 const ICONS = { approve: <CheckIcon />, reject: <DoNotDisturbIcon />, revoke: <BlockIcon /> };
 

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Box,
   Chip,
   Link as MuiLink,
@@ -10,14 +9,12 @@ import {
   TableRow,
   Typography,
 } from '@mui/material';
-import { useState } from 'react';
 import {
   CanAccess,
   DateField,
   FunctionField,
   Link,
   NumberField,
-  Show,
   SimpleShowLayout,
   TextField,
   useGetList,
@@ -29,9 +26,10 @@ import type { LicenseRecord, LicenseTask } from '../../server/licenses/schemas.t
 import { riskColor } from '../enums/RiskChip.tsx';
 import { useEnumLabel } from '../enums/useEnum.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
+import { ConflictShow } from '../layout/ConflictShow.tsx';
 import { formatInstant, ShowSection } from '../layout/ShowSection.tsx';
 import { isMasked } from './decisions.ts';
-import { ConflictContext, LicenseActions } from './LicenseActions.tsx';
+import { LicenseActions } from './LicenseActions.tsx';
 import { FastTrackChip, LicenseStatusChip, PolicyTagChip, SlaAge } from './LicenseChips.tsx';
 
 /**
@@ -39,28 +37,15 @@ import { FastTrackChip, LicenseStatusChip, PolicyTagChip, SlaAge } from './Licen
  * other applications, and the decisions the signed-in reviewer may make now.
  */
 export const LicenseShow = () => {
-  const [conflict, setConflict] = useState<string | null>(null);
   return (
-    <ConflictContext.Provider value={setConflict}>
-      <Show actions={<LicenseActions />}>
-        {conflict && (
-          <Alert
-            severity="warning"
-            data-testid="license-conflict"
-            onClose={() => setConflict(null)}
-            sx={{ m: 2, mb: 0 }}
-          >
-            {conflict}
-          </Alert>
-        )}
-        <LicenseDetails />
-        <AccountLicenses />
-        <LicenseTasks />
-        <CanAccess resource="audit" action="list" error={null}>
-          <DecisionHistory />
-        </CanAccess>
-      </Show>
-    </ConflictContext.Provider>
+    <ConflictShow actions={<LicenseActions />} testId="license-conflict">
+      <LicenseDetails />
+      <AccountLicenses />
+      <LicenseTasks />
+      <CanAccess resource="audit" action="list" error={null}>
+        <DecisionHistory />
+      </CanAccess>
+    </ConflictShow>
   );
 };
 
