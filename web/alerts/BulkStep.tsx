@@ -1,15 +1,3 @@
-import {
-  Alert,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  List,
-  ListItem,
-  ListItemText,
-  Button as MuiButton,
-  Stack,
-} from '@mui/material';
 import { createContext, useContext, useState } from 'react';
 import {
   Button,
@@ -24,6 +12,7 @@ import {
 import type { z } from 'zod';
 import type { AlertRecord, alertBulkResultSchema } from '../../server/alerts/schemas.ts';
 import type { ConsoleDataProvider } from '../dataProvider.ts';
+import { BulkResultDialog } from '../layout/BulkResultDialog.tsx';
 import { failureOf } from '../licenses/decisions.ts';
 import { useNotifyServerError } from '../useNotifyServerError.ts';
 import { STEP_COLOR, STEP_ICONS, StepDialog } from './StepDialog.tsx';
@@ -132,44 +121,15 @@ export const BulkStepOutcomeDialog = ({
   onClose: () => void;
 }) => {
   const translate = useTranslate();
-  const done = outcome?.results.filter((r) => r.ok) ?? [];
-  const refused = outcome?.results.filter((r) => !r.ok) ?? [];
   return (
-    <Dialog open={outcome !== null} onClose={onClose} data-testid="alert-bulk-result" maxWidth="sm" fullWidth>
-      {outcome && (
-        <>
-          <DialogTitle>{translate(`resources.alerts.bulk.title_${outcome.action}`)}</DialogTitle>
-          <DialogContent>
-            <Stack spacing={1}>
-              <Alert
-                severity={refused.length === 0 ? 'success' : done.length === 0 ? 'error' : 'warning'}
-                data-testid="alert-bulk-result-summary"
-                data-done={done.length}
-                data-refused={refused.length}
-              >
-                {translate('resources.alerts.bulk.summary', { done: done.length, refused: refused.length })}
-              </Alert>
-              {refused.length > 0 && (
-                <List dense disablePadding>
-                  {refused.map((r) => (
-                    <ListItem key={r.id} data-testid={`alert-bulk-refused-${r.id}`} disableGutters>
-                      <ListItemText
-                        primary={outcome.names.get(r.id) ?? String(r.id)}
-                        secondary={r.message ?? translate('ra.notification.http_error')}
-                      />
-                    </ListItem>
-                  ))}
-                </List>
-              )}
-            </Stack>
-          </DialogContent>
-          <DialogActions>
-            <MuiButton variant="contained" onClick={onClose}>
-              {translate('ra.action.close')}
-            </MuiButton>
-          </DialogActions>
-        </>
-      )}
-    </Dialog>
+    <BulkResultDialog
+      results={outcome?.results ?? null}
+      title={outcome ? translate(`resources.alerts.bulk.title_${outcome.action}`) : ''}
+      summary={(done, refused) => translate('resources.alerts.bulk.summary', { done, refused })}
+      nameOf={(id) => outcome?.names.get(id) ?? String(id)}
+      testId="alert-bulk"
+      doneAttr="done"
+      onClose={onClose}
+    />
   );
 };

@@ -1,17 +1,5 @@
 import CheckIcon from '@mui/icons-material/Check';
 import DoNotDisturbIcon from '@mui/icons-material/DoNotDisturb';
-import {
-  Alert,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  List,
-  ListItem,
-  ListItemText,
-  Button as MuiButton,
-  Stack,
-} from '@mui/material';
 import { createContext, useContext, useState } from 'react';
 import {
   Button,
@@ -26,6 +14,7 @@ import {
 import type { z } from 'zod';
 import type { bulkResultSchema, LicenseRecord } from '../../server/licenses/schemas.ts';
 import type { ConsoleDataProvider } from '../dataProvider.ts';
+import { BulkResultDialog } from '../layout/BulkResultDialog.tsx';
 import { useNotifyServerError } from '../useNotifyServerError.ts';
 import { DecisionDialog } from './DecisionDialog.tsx';
 import { approveTerms, type DecisionValues, failureOf, rejectTerms } from './decisions.ts';
@@ -146,44 +135,15 @@ export const BulkOutcomeDialog = ({
   onClose: () => void;
 }) => {
   const translate = useTranslate();
-  const decided = outcome?.results.filter((r) => r.ok) ?? [];
-  const refused = outcome?.results.filter((r) => !r.ok) ?? [];
   return (
-    <Dialog open={outcome !== null} onClose={onClose} data-testid="bulk-result" maxWidth="sm" fullWidth>
-      {outcome && (
-        <>
-          <DialogTitle>{translate(`licenses.bulk.title_${outcome.kind}`)}</DialogTitle>
-          <DialogContent>
-            <Stack spacing={1}>
-              <Alert
-                severity={refused.length === 0 ? 'success' : decided.length === 0 ? 'error' : 'warning'}
-                data-testid="bulk-result-summary"
-                data-decided={decided.length}
-                data-refused={refused.length}
-              >
-                {translate('licenses.bulk.summary', { decided: decided.length, refused: refused.length })}
-              </Alert>
-              {refused.length > 0 && (
-                <List dense disablePadding>
-                  {refused.map((r) => (
-                    <ListItem key={r.id} data-testid={`bulk-refused-${r.id}`} disableGutters>
-                      <ListItemText
-                        primary={outcome.names.get(r.id) ?? `lic_${r.id}`}
-                        secondary={r.message ?? translate('ra.notification.http_error')}
-                      />
-                    </ListItem>
-                  ))}
-                </List>
-              )}
-            </Stack>
-          </DialogContent>
-          <DialogActions>
-            <MuiButton variant="contained" onClick={onClose}>
-              {translate('ra.action.close')}
-            </MuiButton>
-          </DialogActions>
-        </>
-      )}
-    </Dialog>
+    <BulkResultDialog
+      results={outcome?.results ?? null}
+      title={outcome ? translate(`licenses.bulk.title_${outcome.kind}`) : ''}
+      summary={(decided, refused) => translate('licenses.bulk.summary', { decided, refused })}
+      nameOf={(id) => outcome?.names.get(id) ?? `lic_${id}`}
+      testId="bulk"
+      doneAttr="decided"
+      onClose={onClose}
+    />
   );
 };
