@@ -48,7 +48,7 @@ export interface IngestedEvent {
 }
 
 /** as the seed (db/open.ts SEED_VALID_FROM, not importable here: node-only): before any event */
-const VALID_FROM = '1970-01-01T00:00:00.000Z';
+export const VALID_FROM = '1970-01-01T00:00:00.000Z';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 

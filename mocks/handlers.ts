@@ -18,6 +18,16 @@ import {
   completenessFieldSchema,
   completenessPushSchema,
 } from '../server/completeness/schemas.ts';
+import {
+  approveSchema as enumApproveSchema,
+  rejectSchema as enumRejectSchema,
+  enumUsageSchema,
+  enumVersionSchema,
+  governedEnumSchema,
+  impactSchema,
+  proposalBodySchema,
+  proposalSchema,
+} from '../server/enums/schemas.ts';
 import { type StoredEvent, storedEventSchema } from '../server/events/schemas.ts';
 import type { SessionUser } from '../server/http/env.ts';
 import { errorBodySchema } from '../server/http/schemas.ts';
@@ -40,7 +50,7 @@ import {
   rejectSchema,
   revokeSchema,
 } from '../server/licenses/schemas.ts';
-import { enumSchema, planEventSchema } from '../server/plan/schemas.ts';
+import { planEventSchema } from '../server/plan/schemas.ts';
 import { type TaskRecord, taskDetailSchema, taskSchema } from '../server/tasks/schemas.ts';
 import { type UserRecord, userCreateSchema, userSchema, userUpdateSchema } from '../server/users/schemas.ts';
 import type { CredentialKind } from '../server/write-keys/keys.ts';
@@ -70,6 +80,20 @@ import {
 } from './access.ts';
 import { alertReader, alertView, alertViews, inboxOrder, stepAlert } from './alerts.ts';
 import { generateDb, ingest, liveTraffic, type MockDb } from './data.ts';
+import {
+  approveProposal,
+  enumHistory,
+  enumUsage,
+  enumVersionAt,
+  generateEnumProposals,
+  governedEnum,
+  governedEnums,
+  previewImpact,
+  proposalDetail,
+  proposalRecords,
+  propose,
+  rejectProposal,
+} from './enums.ts';
 import {
   decideEntry,
   entryReader,
@@ -910,6 +934,192 @@ function ledgerHandlers(db: MockDb) {
   ];
 }
 
+/** a list in the dialect over rows held in memory, as resourceHandlers' but with the server's known filters */
+interface DialectList<T extends Row> {
+  rows: (filter: Filter) => T[];
+  schema: z.ZodType<object>;
+  sortable: string[];
+  defaultSort: [string, 'ASC' | 'DESC'];
+  /** the filters the API names as known (400 for any other); with `operators`, also with the _gte … _neq suffixes */
+  known: string[];
+  operators?: boolean;
+  /** filters beyond equality (accepted too, as the server's custom ones) */
+  filters?: Record<string, FilterMatcher<T>>;
+}
+
+/** as SQLite orders (the server's ORDER BY field, id): nulls first ascending, strings by code point */
+function sqlCompare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+function dialectList<T extends Row>(request: Request, name: string, list: DialectList<T>): Response {
+  const url = new URL(request.url);
+  const query = parseListQuery(url);
+  if (!query.success) return error(400, 'Invalid list parameters', query.errors);
+  const { range } = query.data;
+  const [field, order] = url.searchParams.has('sort') ? query.data.sort : list.defaultSort;
+  if (!list.sortable.includes(field))
+    return error(400, 'Invalid list parameters', { sort: `cannot sort by ${field}` });
+  // as the server's buildWhere: an empty value filters nothing
+  const filter = Object.fromEntries(
+    Object.entries(query.data.filter).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  for (const key of Object.keys(filter)) {
+    const operator = list.operators ? OPERATORS.find((op) => key.endsWith(op)) : undefined;
+    if (!list.known.includes(operator ? key.slice(0, -operator.length) : key) && !list.filters?.[key])
+      return error(400, `cannot filter by ${key}`, {
+        [`filter.${key}`]: `unknown filter; known: ${list.known.join(', ')}`,
+      });
+  }
+  const direction = order === 'ASC' ? 1 : -1;
+  const selected = list
+    .rows(filter)
+    .filter((record) => matches(record, filter, list.filters ?? {}))
+    .sort((a, b) => {
+      const fields = [a, b] as unknown as Array<Record<string, unknown>>;
+      return direction * (sqlCompare(fields[0]?.[field], fields[1]?.[field]) || sqlCompare(a.id, b.id));
+    });
+  const [start, end] = range;
+  const page = z.array(list.schema).parse(selected.slice(start, end + 1));
+  const last = page.length === 0 ? start : start + page.length - 1;
+  return HttpResponse.json(page, {
+    headers: { 'Content-Range': `${name} ${start}-${last}/${selected.length}` },
+  });
+}
+
+/**
+ * Enum governance (mocks/enums.ts): the enums with who governs them and their version, each value's usage,
+ * each enum's history, and the proposals that are the only way to change an enum, approved per role by
+ * people other than the proposer.
+ */
+function enumHandlers(db: MockDb) {
+  /** the request as the server's refusals audit it */
+  const where = (request: Request) => `${request.method} ${new URL(request.url).pathname}`;
+  const decision =
+    (approve: boolean) =>
+    async ({ params, request }: { params: Record<string, unknown>; request: Request }) => {
+      const user = guard(db, 'enums:approve', request);
+      if (isResponse(user)) return user;
+      const id = idOf(params.id);
+      if (id === undefined) return badId();
+      let decide: (version: number | undefined) => unknown;
+      let version: number | undefined | Response;
+      if (approve) {
+        const body = await parseBody(request, enumApproveSchema, 'approval');
+        if (isResponse(body)) return body;
+        version = versionOf(request, body);
+        decide = (v) => approveProposal(db, id, v, user, where(request));
+      } else {
+        const body = await parseBody(request, enumRejectSchema, 'rejection');
+        if (isResponse(body)) return body;
+        version = versionOf(request, body);
+        decide = (v) => rejectProposal(db, id, body.reason, v, user, where(request));
+      }
+      if (isResponse(version)) return version;
+      const checked = version;
+      const decided = attempt(() => decide(checked));
+      if (isResponse(decided)) return decided;
+      return HttpResponse.json(proposalSchema.parse(decided));
+    };
+  return [
+    http.get('/api/enums', ({ request }) => {
+      const user = guard(db, 'enums:read', request);
+      if (isResponse(user)) return user;
+      return dialectList(request, 'enums', {
+        rows: () => governedEnums(db),
+        schema: governedEnumSchema,
+        sortable: ['name', 'id', 'owner'],
+        defaultSort: ['name', 'ASC'],
+        known: ['id', 'q'],
+        filters: {
+          q: (record, value) =>
+            typeof value !== 'string' || record.name.toLowerCase().includes(value.toLowerCase()),
+        },
+      });
+    }),
+    // before `/api/enums/:id`
+    http.get('/api/enums/:id/usage', ({ params, request }) => {
+      const user = guard(db, 'enums:read', request);
+      if (isResponse(user)) return user;
+      const usage = attempt(() => enumUsage(db, String(params.id)));
+      if (isResponse(usage)) return usage;
+      return HttpResponse.json(enumUsageSchema.parse(usage));
+    }),
+    http.get('/api/enums/:id/history', ({ params, request }) => {
+      const user = guard(db, 'enums:read', request);
+      if (isResponse(user)) return user;
+      const at = new URL(request.url).searchParams.get('at');
+      if (at !== null) {
+        const version = attempt(() => enumVersionAt(db, String(params.id), at));
+        if (isResponse(version)) return version;
+        return HttpResponse.json(enumVersionSchema.parse(version));
+      }
+      const versions = attempt(() => enumHistory(db, String(params.id)));
+      if (isResponse(versions)) return versions;
+      return HttpResponse.json(z.array(enumVersionSchema).parse(versions), {
+        headers: {
+          'Content-Range': `enum-versions 0-${Math.max(0, versions.length - 1)}/${versions.length}`,
+        },
+      });
+    }),
+    http.get('/api/enums/:id', ({ params, request }) => {
+      const user = guard(db, 'enums:read', request);
+      if (isResponse(user)) return user;
+      const record = attempt(() => governedEnum(db, String(params.id)));
+      if (isResponse(record)) return record;
+      return HttpResponse.json(governedEnumSchema.parse(record));
+    }),
+    http.get('/api/enum-proposals', ({ request }) => {
+      const user = guard(db, 'enums:read', request);
+      if (isResponse(user)) return user;
+      return dialectList(request, 'enum-proposals', {
+        rows: (filter) =>
+          proposalRecords(db, user, { mine: truthy(filter.mine), toApprove: truthy(filter.to_approve) }),
+        schema: proposalSchema,
+        sortable: ['id', 'proposed_at', 'enum', 'status', 'decided_at'],
+        defaultSort: ['id', 'DESC'],
+        known: ['id', 'status', 'enum', 'code', 'action', 'proposed_by'],
+        operators: true,
+        // applied by proposalRecords
+        filters: { mine: () => true, to_approve: () => true },
+      });
+    }),
+    http.post('/api/enum-proposals/impact', async ({ request }) => {
+      const user = guard(db, 'enums:propose', request);
+      if (isResponse(user)) return user;
+      const body = await parseBody(request, proposalBodySchema, 'proposal');
+      if (isResponse(body)) return body;
+      const impact = attempt(() => previewImpact(db, body, user, where(request)));
+      if (isResponse(impact)) return impact;
+      return HttpResponse.json(impactSchema.parse(impact));
+    }),
+    http.get('/api/enum-proposals/:id', ({ params, request }) => {
+      const user = guard(db, 'enums:read', request);
+      if (isResponse(user)) return user;
+      const id = idOf(params.id);
+      if (id === undefined) return badId();
+      const proposal = attempt(() => proposalDetail(db, id));
+      if (isResponse(proposal)) return proposal;
+      return HttpResponse.json(proposalSchema.parse(proposal));
+    }),
+    http.post('/api/enum-proposals', async ({ request }) => {
+      const user = guard(db, 'enums:propose', request);
+      if (isResponse(user)) return user;
+      const body = await parseBody(request, proposalBodySchema, 'proposal');
+      if (isResponse(body)) return body;
+      const proposal = attempt(() => propose(db, body, user, where(request)));
+      if (isResponse(proposal)) return proposal;
+      return HttpResponse.json(proposalSchema.parse(proposal), { status: 201 });
+    }),
+    http.post('/api/enum-proposals/:id/approve', decision(true)),
+    http.post('/api/enum-proposals/:id/reject', decision(false)),
+  ];
+}
+
 export function createHandlers(db: MockDb) {
   /** streams opened so far: with the clock, a seed no other stream shares */
   let streams = 0;
@@ -973,10 +1183,7 @@ export function createHandlers(db: MockDb) {
       },
       db,
     ),
-    ...resourceHandlers(
-      { name: 'enums', rows: () => db.enums, schema: enumSchema, permission: 'enums:read' },
-      db,
-    ),
+    ...enumHandlers(db),
     ...userHandlers(db),
     ...credentialHandlers(db, 'write_key'),
     ...credentialHandlers(db, 'service_token'),
@@ -989,4 +1196,6 @@ export function createHandlers(db: MockDb) {
 }
 
 /** two weeks of traffic up to now, with a few manual ledger entries awaiting a second approver */
-export const handlers = createHandlers(generateLedgerRequests(generateDb(Date.now()), Date.now()));
+export const handlers = createHandlers(
+  generateEnumProposals(generateLedgerRequests(generateDb(Date.now()), Date.now()), Date.now()),
+);

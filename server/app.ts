@@ -16,6 +16,7 @@ import { createSessionStore, type SessionPolicy } from './auth/sessions.ts';
 import { CompletenessHub } from './completeness/hub.ts';
 import { readChanged } from './completeness/queries.ts';
 import { completenessRoutes } from './completeness/routes.ts';
+import { createEnumGovernance } from './enums/proposals.ts';
 import { enumRoutes } from './enums/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { jsonBodyLimit } from './http/body.ts';
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps) {
   const ledgerPolicy = deps.ledger ?? DEFAULT_LEDGER_POLICY;
   const ledger = createLedger({ db, clock, plan, store, policy: ledgerPolicy });
   const stepAlert = createAlertSteps(db, clock);
+  const governance = createEnumGovernance({ db, clock });
 
   const sessions = createSessionStore(db, deps.sessions ?? DEFAULT_SESSION_POLICY);
   const cookies = { secure: deps.secureCookies ?? false };
@@ -119,7 +121,7 @@ export function createApp(deps: AppDeps) {
     .route('/', completenessRoutes(routeDeps, hub))
     .route('/', eventRoutes(routeDeps, plan))
     .route('/', planRoutes(routeDeps))
-    .route('/', enumRoutes({ ...routeDeps, plan }))
+    .route('/', enumRoutes({ ...routeDeps, plan, governance }))
     .route('/', userRoutes({ ...routeDeps, sessions, passwordCost }))
     .route('/', credentialRoutes(routeDeps, 'write_key'))
     .route('/', credentialRoutes(routeDeps, 'service_token'))
@@ -173,7 +175,7 @@ export function createApp(deps: AppDeps) {
   app.onError(onError);
   app.notFound((c) => c.json({ message: 'not found' }, 404));
 
-  return { app, hub, store, plan, sessions, decide, ledger, stepAlert };
+  return { app, hub, store, plan, sessions, decide, ledger, stepAlert, governance };
 }
 
 export type ConsoleApp = ReturnType<typeof createApp>;

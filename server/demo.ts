@@ -4,6 +4,7 @@ import type { AlertStepper } from './alerts/steps.ts';
 import { writeAudit } from './audit/log.ts';
 import { hashPassword, type ScryptCost } from './auth/passwords.ts';
 import { toSessionUser } from './auth/sessions.ts';
+import type { EnumGovernance } from './enums/proposals.ts';
 import type { EventStore } from './ingest/store.ts';
 import type { Ledger } from './ledger/entries.ts';
 import type { Decide } from './licenses/decide.ts';
@@ -76,8 +77,10 @@ export function seedDemo(
   store: EventStore,
   decide: Decide,
   now: Date,
-  work?: { ledger: Ledger; stepAlert: AlertStepper },
-): { events: number; decisions: number; rollbacks: number; alertSteps: number } | undefined {
+  work?: { ledger: Ledger; stepAlert: AlertStepper; governance?: EnumGovernance },
+):
+  | { events: number; decisions: number; rollbacks: number; alertSteps: number; enumProposals: number }
+  | undefined {
   if (isDemoSeeded(db)) return undefined;
   db.transaction(() => {
     const createdAt = now.toISOString();
@@ -103,7 +106,8 @@ export function seedDemo(
   const decisions = decideDemoApplications(db, decide, now);
   const rollbacks = work ? seedLedgerWork(db, store, work.ledger, now) : 0;
   const alertSteps = work ? workDemoAlerts(db, work.stepAlert, now) : 0;
-  return { events: events.length, decisions, rollbacks, alertSteps };
+  const enumProposals = work?.governance ? proposeDemoEnumChanges(db, work.governance) : 0;
+  return { events: events.length, decisions, rollbacks, alertSteps, enumProposals };
 }
 
 /** the demo users with `username`, as sessions see them */
@@ -217,6 +221,60 @@ function seedLedgerWork(db: DB, store: EventStore, ledger: Ledger, now: Date): n
     );
   }
   return n;
+}
+
+/**
+ * Planning's and compliance's enum work, through the real proposal path: a persona_tag value added (proposed by
+ * one planner, approved by the other: version 2), a queue_type value rejected with its reason, a policy_tag
+ * relabel by a reviewer awaiting a reviewer's approval, and a failure_code value approved by a planner and
+ * awaiting a compliance reviewer (it needs both).
+ */
+function proposeDemoEnumChanges(db: DB, governance: EnumGovernance): number {
+  const [planner, planner2, reviewer] = ['planner', 'planner2', 'reviewer'].map((u) => demoUser(db, u));
+  if (!planner || !planner2 || !reviewer) return 0;
+  const added = governance.propose(planner, {
+    enum: 'persona_tag',
+    action: 'add',
+    value: 'brand_inhouse',
+    label_en: 'Brand in-house team',
+    label_zh: '品牌自营团队',
+    description: 'Brands producing their own templates',
+    rationale: 'Brand teams now apply for licences themselves; the sales pilot needs them told apart',
+  });
+  governance.approve(planner2, added.id, added.version);
+  const rejected = governance.propose(planner2, {
+    enum: 'queue_type',
+    action: 'add',
+    value: 'priority',
+    label_en: 'Priority',
+    label_zh: '优先队列',
+    rationale: 'A paid priority lane for agencies',
+  });
+  governance.reject(
+    planner,
+    rejected.id,
+    'Pricing has not signed off a third lane; propose again with the rate',
+    rejected.version,
+  );
+  governance.propose(reviewer, {
+    enum: 'policy_tag',
+    action: 'relabel',
+    value: 'B1',
+    label_en: 'Exaggerated or misleading copy',
+    label_zh: '夸大或误导性文案',
+    rationale:
+      'Reviewers also file misleading (not only exaggerated) claims under B1; the label should say so',
+  });
+  const failure = governance.propose(planner, {
+    enum: 'failure_code',
+    action: 'add',
+    value: 'quota_exceeded',
+    label_en: 'Quota exceeded',
+    label_zh: '超出配额',
+    rationale: 'The platform now fails tasks over the daily template quota; today they arrive as infra_error',
+  });
+  governance.approve(planner2, failure.id, failure.version);
+  return 4;
 }
 
 /** the reviewers' past work on the alert inbox: older alerts acknowledged, some resolved, some escalated */

@@ -22,7 +22,7 @@ async function main() {
     );
   }
   const webRoot = join(root, 'dist', 'web');
-  const { app, hub, store, decide, ledger, stepAlert } = createApp({
+  const { app, hub, store, decide, ledger, stepAlert, governance } = createApp({
     db,
     piiKey: config.piiKey,
     webRoot: existsSync(join(webRoot, 'index.html')) ? webRoot : undefined,
@@ -41,10 +41,10 @@ async function main() {
   if (config.demo) {
     if (await seedUsers(db, DEMO_USERS, config.demoPassword, new Date()))
       console.log(`demo: created ${DEMO_USERS.length} users`);
-    const seeded = seedDemo(db, store, decide, new Date(), { ledger, stepAlert });
+    const seeded = seedDemo(db, store, decide, new Date(), { ledger, stepAlert, governance });
     if (seeded)
       console.log(
-        `demo: seeded ${seeded.events} events of synthetic traffic, ${seeded.decisions} licence decisions, ${seeded.rollbacks} credit rollbacks and ${seeded.alertSteps} alert steps`,
+        `demo: seeded ${seeded.events} events of synthetic traffic, ${seeded.decisions} licence decisions, ${seeded.rollbacks} credit rollbacks, ${seeded.alertSteps} alert steps and ${seeded.enumProposals} enum proposals`,
       );
   } else if (countUsers(db) === 0) {
     if (!config.firstAdmin) {

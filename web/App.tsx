@@ -5,7 +5,7 @@ import { audit } from './audit/index.ts';
 import { createAuthProvider } from './authProvider.ts';
 import { CompletenessDashboard } from './completeness/CompletenessDashboard.tsx';
 import { dataProvider } from './dataProvider.ts';
-import { enums } from './enums/index.ts';
+import { enumProposals, enums } from './enums/index.ts';
 import { events } from './events/index.ts';
 import { i18nProvider } from './i18n/i18nProvider.ts';
 import { Layout } from './layout/Layout.tsx';
@@ -46,6 +46,7 @@ export const App = () => {
       <Resource name="ledger-accounts" {...ledgerAccounts} />
       <Resource name="tracking-plan" {...trackingPlan} />
       <Resource name="enums" {...enums} />
+      <Resource name="enum-proposals" {...enumProposals} />
       <Resource name="users" {...users} />
       <Resource name="write-keys" {...writeKeys} />
       <Resource name="service-tokens" {...serviceTokens} />

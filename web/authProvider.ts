@@ -12,7 +12,15 @@ export const ACCESS: Record<string, Record<string, Permission>> = {
   dashboard: { list: 'completeness:read' },
   events: { list: 'events:read', show: 'events:read', export: 'events:read' },
   'tracking-plan': { list: 'tracking-plan:read', show: 'tracking-plan:read' },
-  enums: { list: 'enums:read', show: 'enums:read' },
+  // the server also checks the enum's own proposer and approver roles (governance) and refuses self-approval
+  enums: { list: 'enums:read', show: 'enums:read', propose: 'enums:propose' },
+  'enum-proposals': {
+    list: 'enums:read',
+    show: 'enums:read',
+    create: 'enums:propose',
+    approve: 'enums:approve',
+    reject: 'enums:approve',
+  },
   users: { list: 'users:read', show: 'users:read', create: 'users:write', edit: 'users:write' },
   'write-keys': {
     list: 'write-keys:read',

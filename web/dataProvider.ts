@@ -10,6 +10,13 @@ import {
 } from '../server/alerts/schemas.ts';
 import { auditVerifySchema } from '../server/audit/schemas.ts';
 import {
+  enumUsageSchema,
+  enumVersionSchema,
+  impactSchema,
+  type ProposalBody,
+  proposalSchema,
+} from '../server/enums/schemas.ts';
+import {
   type AdjustmentInput,
   type approveEntrySchema,
   ledgerEntrySchema,
@@ -114,6 +121,36 @@ export const dataProvider = {
   /** the second person's rejection of a pending entry, with the reason (required) */
   rejectLedgerEntry: async (id: Identifier, body: z.input<typeof rejectEntrySchema>) =>
     ledgerEntrySchema.parse((await post(`/api/ledger/${encodeURIComponent(id)}/reject`, body)).json),
+  /** events of the last 7 and 30 days per value of an enum (GET /api/enums/:name/usage) */
+  enumUsage: async (name: string) =>
+    enumUsageSchema.parse((await httpClient(`/api/enums/${encodeURIComponent(name)}/usage`)).json),
+  /** every version of an enum's table, oldest first; version 1 is the seed */
+  enumHistory: async (name: string) =>
+    enumVersionSchema
+      .array()
+      .parse((await httpClient(`/api/enums/${encodeURIComponent(name)}/history`)).json),
+  /** the table as it stood at an instant (404 when it had no version then) */
+  enumAt: async (name: string, at: string) =>
+    enumVersionSchema.parse(
+      (await httpClient(`/api/enums/${encodeURIComponent(name)}/history?at=${encodeURIComponent(at)}`)).json,
+    ),
+  /**
+   * What a proposal would change if approved now, nothing stored: stored events of the last 7 days whose
+   * validity would change, open licences and alerts using the value. A 422 says the change itself would be
+   * refused (a code taken, a mapping value not active …), with the reasons by field.
+   */
+  enumImpact: async (body: ProposalBody) =>
+    impactSchema.parse((await post('/api/enum-proposals/impact', body)).json),
+  /**
+   * One approval of a pending proposal, on the version read. The answer is the proposal: still pending while
+   * another role must approve too, approved (and applied) once every role has. 403 for its proposer or a
+   * role that is not needed, 409 when decided or changed since.
+   */
+  approveEnumProposal: async (id: Identifier, body: { version: number }) =>
+    proposalSchema.parse((await post(`/api/enum-proposals/${encodeURIComponent(id)}/approve`, body)).json),
+  /** a pending proposal refused, with the reason (kept on the proposal) */
+  rejectEnumProposal: async (id: Identifier, body: { reason: string; version: number }) =>
+    proposalSchema.parse((await post(`/api/enum-proposals/${encodeURIComponent(id)}/reject`, body)).json),
 };
 
 export type ConsoleDataProvider = typeof dataProvider;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { MOCK_PASSWORD, signInAs, signOut } from '../../mocks/access.ts';
-import { emptyDb, generateDb, liveTraffic, recordEvent } from '../../mocks/data.ts';
+import { MOCK_PASSWORD, MOCK_USERS, signIn, signInAs, signOut } from '../../mocks/access.ts';
+import { emptyDb, generateDb, ingest, liveTraffic, recordEvent } from '../../mocks/data.ts';
+import { generateEnumProposals } from '../../mocks/enums.ts';
 import { createHandlers } from '../../mocks/handlers.ts';
 import { server } from '../../mocks/node.ts';
 import { auditRecordSchema } from '../../server/audit/schemas.ts';
@@ -11,6 +12,13 @@ import {
   completenessFieldSchema,
   completenessPushSchema,
 } from '../../server/completeness/schemas.ts';
+import {
+  enumUsageSchema,
+  enumVersionSchema,
+  governedEnumSchema,
+  impactSchema,
+  proposalSchema,
+} from '../../server/enums/schemas.ts';
 import { storedEventSchema } from '../../server/events/schemas.ts';
 import { errorBodySchema } from '../../server/http/schemas.ts';
 import { enumSchema, planEventSchema } from '../../server/plan/schemas.ts';
@@ -241,5 +249,238 @@ describe('mock API access control', () => {
     expect(Object.keys(errorBodySchema.parse(await created.json()).errors ?? {})).toEqual(
       expect.arrayContaining(['username', 'display_name', 'roles', 'password']),
     );
+  });
+});
+
+describe('mock API enum governance', () => {
+  /** signs the mock browser in as the mock user of that name */
+  const as = (username: string) => {
+    const index = MOCK_USERS.findIndex((u) => u.username === username);
+    const user = MOCK_USERS[index];
+    if (!user) throw new Error(`no mock user ${username}`);
+    signIn({ ...user, id: index + 1 });
+  };
+  const post = (path: string, body: unknown) =>
+    fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const propose = (body: Record<string, unknown>) =>
+    post('/api/enum-proposals', { rationale: 'because', ...body });
+  const approve = (id: number, body: Record<string, unknown> = {}) =>
+    post(`/api/enum-proposals/${id}/approve`, body);
+  const addBucketC = { enum: 'ab_bucket', action: 'add', value: 'C', label_en: 'C', label_zh: 'C' };
+  const errorOf = async (response: Response, status: number) => {
+    expect(response.status).toBe(status);
+    return errorBodySchema.parse(await response.json());
+  };
+  /** a landing_view valid but for its ab_bucket, stored through the mock's ingest */
+  const landingView = (event_id: string, ab_bucket: string, occurred_at = new Date().toISOString()) => ({
+    source: 'frontend-build',
+    event: 'landing_view',
+    event_id,
+    occurred_at,
+    properties: {
+      user_id: 'a3f1c2d4e5f60718293a4b5c6d7e8f90',
+      session_id: 's_1',
+      source_channel: 'search',
+      ab_bucket,
+    },
+  });
+
+  it('lists enums with governance and version, sorted by name, with a Content-Range', async () => {
+    server.use(...createHandlers(emptyDb()));
+    as('analyst');
+    const response = await list('enums', { range: [0, 4] });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Content-Range')).toBe('enums 0-4/12');
+    const page = z.array(governedEnumSchema).parse(await response.json());
+    const names = page.map((e) => e.name);
+    expect(names).toEqual([...names].sort());
+    expect(page.every((e) => e.version === 1)).toBe(true);
+    const failure = governedEnumSchema.parse(await (await fetch('/api/enums/failure_code')).json());
+    expect(failure.governance.approve_roles).toEqual(['product_planner', 'compliance_reviewer']);
+    expect((await errorOf(await fetch('/api/enums/nope'), 404)).message).toBe('no enum nope');
+    const usage = enumUsageSchema.parse(await (await fetch('/api/enums/ab_bucket/usage')).json());
+    expect(usage.fields).toEqual([{ event: 'landing_view', field: 'ab_bucket' }]);
+    expect(usage.values.map((v) => v.code)).toEqual(['A', 'B']);
+  });
+
+  it('applies an approved proposal: the enum gains the value, a new version, audit rows, and the next event is valid', async () => {
+    const db = emptyDb();
+    server.use(...createHandlers(db));
+    ingest(db, [landingView('before', 'C')]);
+    expect(db.events.at(-1)?.violations).toEqual([
+      expect.objectContaining({ field: 'ab_bucket', rule: 'out_of_enum' }),
+    ]);
+
+    as('planner');
+    // the preview stores nothing and counts the stored event the addition would make valid
+    const impact = impactSchema.parse(
+      await (await post('/api/enum-proposals/impact', { rationale: 'r', ...addBucketC })).json(),
+    );
+    expect(impact).toMatchObject({ events_using: 1, becoming_valid: 1, becoming_invalid: 0 });
+    expect(z.array(proposalSchema).parse(await (await list('enum-proposals')).json())).toEqual([]);
+
+    const created = await propose(addBucketC);
+    expect(created.status).toBe(201);
+    const proposal = proposalSchema.parse(await created.json());
+    expect(proposal).toMatchObject({
+      status: 'pending',
+      missing_roles: ['product_planner'],
+      impact: { becoming_valid: 1 },
+    });
+
+    as('planner2');
+    const approved = proposalSchema.parse(await (await approve(proposal.id, { version: 1 })).json());
+    expect(approved).toMatchObject({ status: 'approved', applied_version: 2, version: 2, missing_roles: [] });
+
+    const bucket = governedEnumSchema.parse(await (await fetch('/api/enums/ab_bucket')).json());
+    expect(bucket.version).toBe(2);
+    expect(bucket.values.find((v) => v.code === 'C')).toMatchObject({
+      status: 'active',
+      valid_from: approved.decided_at,
+    });
+    const history = await fetch('/api/enums/ab_bucket/history');
+    expect(history.headers.get('Content-Range')).toBe('enum-versions 0-1/2');
+    const versions = z.array(enumVersionSchema).parse(await history.json());
+    expect(versions.map((v) => [v.id, v.by, v.proposal_id])).toEqual([
+      ['ab_bucket@2', 'planner2', proposal.id],
+      ['ab_bucket@1', 'seed', null],
+    ]);
+    expect(versions[1]?.values.map((v) => v.code)).toEqual(['A', 'B']);
+    const then = enumVersionSchema.parse(
+      await (
+        await fetch(`/api/enums/ab_bucket/history?at=${encodeURIComponent('2026-01-01T00:00:00Z')}`)
+      ).json(),
+    );
+    expect(then.version).toBe(1);
+    expect((await errorOf(await fetch('/api/enums/ab_bucket/history?at=yesterday'), 400)).errors).toEqual({
+      at: 'not a date-time',
+    });
+
+    expect(db.audit.slice(-2).map((r) => [r.action, r.actor, r.resource_id])).toEqual([
+      ['enum_proposal.create', 'planner', String(proposal.id)],
+      ['enum.add', 'planner2', 'ab_bucket.C'],
+    ]);
+    // the next ingested event is validated against the new table
+    ingest(db, [landingView('after', 'C')]);
+    expect(db.events.at(-1)?.violations).toEqual([]);
+  });
+
+  it('refuses self-approval (403, audited) and leaves the proposal as it was', async () => {
+    const db = emptyDb();
+    server.use(...createHandlers(db));
+    as('planner');
+    const proposal = proposalSchema.parse(await (await propose(addBucketC)).json());
+    const refused = await errorOf(await approve(proposal.id), 403);
+    expect(refused.message).toBe('a proposal is approved by someone other than its proposer');
+    expect(db.audit.at(-1)).toMatchObject({
+      action: 'access.denied',
+      actor: 'planner',
+      resource_id: `POST /api/enum-proposals/${proposal.id}/approve`,
+    });
+    await errorOf(await post(`/api/enum-proposals/${proposal.id}/reject`, { reason: 'no' }), 403);
+    const after = proposalSchema.parse(await (await fetch(`/api/enum-proposals/${proposal.id}`)).json());
+    expect(after).toMatchObject({ status: 'pending', version: 1, approvals: [] });
+    expect(db.enums.find((e) => e.name === 'ab_bucket')?.values.map((v) => v.code)).toEqual(['A', 'B']);
+  });
+
+  it('needs a product planner and a compliance reviewer for failure_code, two people other than the proposer', async () => {
+    server.use(...createHandlers(emptyDb()));
+    as('planner');
+    const proposal = proposalSchema.parse(
+      await (
+        await propose({
+          enum: 'failure_code',
+          action: 'add',
+          value: 'quota_exceeded',
+          label_en: 'Quota',
+          label_zh: '配额',
+        })
+      ).json(),
+    );
+    expect(proposal.missing_roles).toEqual(['product_planner', 'compliance_reviewer']);
+    as('planner2');
+    const first = proposalSchema.parse(await (await approve(proposal.id)).json());
+    expect(first).toMatchObject({ status: 'pending', version: 2, missing_roles: ['compliance_reviewer'] });
+    expect((await errorOf(await approve(proposal.id), 409)).message).toBe(
+      `you already approved proposal ${proposal.id}`,
+    );
+    as('reviewer');
+    expect((await errorOf(await approve(proposal.id, { version: 1 }), 409)).errors).toEqual({
+      version: 'is 2',
+    });
+    const done = proposalSchema.parse(await (await approve(proposal.id, { version: 2 })).json());
+    expect(done.status).toBe('approved');
+    expect(done.approvals.map((a) => [a.username, a.role])).toEqual([
+      ['planner2', 'product_planner'],
+      ['reviewer', 'compliance_reviewer'],
+    ]);
+    await errorOf(await approve(proposal.id), 409);
+  });
+
+  it('filters proposals with mine and to_approve over the demo proposals', async () => {
+    const db = generateEnumProposals(emptyDb(), Date.now());
+    server.use(...createHandlers(db));
+    const ids = async (params: Record<string, unknown>) => {
+      const response = await list('enum-proposals', params);
+      expect(response.status).toBe(200);
+      return z
+        .array(proposalSchema)
+        .parse(await response.json())
+        .map((p) => [p.id, p.enum, p.status]);
+    };
+    as('reviewer2');
+    expect(await ids({})).toEqual([
+      [4, 'failure_code', 'pending'],
+      [3, 'policy_tag', 'pending'],
+      [2, 'queue_type', 'rejected'],
+      [1, 'persona_tag', 'approved'],
+    ]);
+    expect(await ids({ filter: { to_approve: true } })).toEqual([
+      [4, 'failure_code', 'pending'],
+      [3, 'policy_tag', 'pending'],
+    ]);
+    as('reviewer');
+    expect(await ids({ filter: { to_approve: true } })).toEqual([[4, 'failure_code', 'pending']]);
+    expect(await ids({ filter: { mine: true } })).toEqual([[3, 'policy_tag', 'pending']]);
+    as('planner');
+    expect(await ids({ filter: { mine: true }, sort: ['id', 'ASC'] })).toEqual([
+      [1, 'persona_tag', 'approved'],
+      [4, 'failure_code', 'pending'],
+    ]);
+    expect(await ids({ filter: { to_approve: true } })).toEqual([]);
+    const rejected = proposalSchema.parse(await (await fetch('/api/enum-proposals/2')).json());
+    expect(rejected).toMatchObject({ rejected_by: 'planner', reject_reason: expect.stringMatching(/\S/) });
+    const persona = governedEnumSchema.parse(await (await fetch('/api/enums/persona_tag')).json());
+    expect(persona.version).toBe(2);
+    expect(persona.values.map((v) => v.code)).toContain('brand_inhouse');
+    const badFilter = await list('enum-proposals', { filter: { nope: 1 } });
+    expect((await errorOf(badFilter, 400)).message).toBe('cannot filter by nope');
+  });
+
+  it('refuses a second pending proposal for the same value (409) and an unknown body field (400)', async () => {
+    const db = emptyDb();
+    server.use(...createHandlers(db));
+    as('planner');
+    expect((await propose(addBucketC)).status).toBe(201);
+    const duplicate = await errorOf(await propose({ ...addBucketC, label_en: 'Bucket C' }), 409);
+    expect(duplicate.errors).toEqual({ value: 'pending proposal 1' });
+    const unknown = await errorOf(await propose({ ...addBucketC, value: 'D', colour: 'red' }), 400);
+    expect(unknown.errors?.['(body)']).toMatch(/colour/);
+    // a new policy tag needs its mapping (apply.ts's 422, naming each field)
+    const unmapped = await errorOf(
+      await propose({ enum: 'policy_tag', action: 'add', value: 'E1', label_en: 'E', label_zh: 'E' }),
+      422,
+    );
+    expect(Object.keys(unmapped.errors ?? {})).toEqual([
+      'policy_group',
+      'default_risk_level',
+      'default_action_required',
+      'min_escalation_level',
+    ]);
+    expect(db.audit.filter((r) => r.action === 'enum_proposal.create')).toHaveLength(1);
   });
 });

@@ -1,5 +1,7 @@
-import { useGetOne } from 'react-admin';
+import { useQuery } from '@tanstack/react-query';
+import { useDataProvider, useGetOne } from 'react-admin';
 import type { EnumRecord, EnumValueRecord } from '../../server/plan/schemas.ts';
+import type { ConsoleDataProvider } from '../dataProvider.ts';
 import { useLocalized } from '../i18n/useLocalized.ts';
 
 /** enum tables change rarely (and only through approved proposals): one read serves every picker a while */
@@ -46,4 +48,15 @@ export function useEnumLabel(name: string) {
     const value = values?.find((v) => v.code === code);
     return value ? localized(value.label_en, value.label_zh) : code;
   };
+}
+
+/** events of the last 7 / 30 days per value of an enum, read once a minute at most */
+export function useEnumUsage(name: string | undefined) {
+  const dataProvider = useDataProvider<ConsoleDataProvider>();
+  return useQuery({
+    queryKey: ['enums', 'usage', name],
+    queryFn: () => dataProvider.enumUsage(name!),
+    enabled: name !== undefined,
+    staleTime: 60_000,
+  });
 }

@@ -11,6 +11,7 @@ const RESOURCES = [
   'ledger-accounts',
   'tracking-plan',
   'enums',
+  'enum-proposals',
   'users',
   'write-keys',
   'service-tokens',

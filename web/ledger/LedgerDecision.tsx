@@ -29,8 +29,8 @@ import { useFormState } from 'react-hook-form';
 import type { LedgerEntry } from '../../server/ledger/schemas.ts';
 import type { ConsoleIdentity } from '../authProvider.ts';
 import type { ConsoleDataProvider } from '../dataProvider.ts';
-import { useNotifyServerError } from '../useNotifyServerError.ts';
-import { formatAmount, serverFailure, splitErrors } from './format.ts';
+import { serverFailure, splitErrors, useNotifyServerError } from '../useNotifyServerError.ts';
+import { formatAmount } from './format.ts';
 
 type DecisionKind = 'approve' | 'reject';
 

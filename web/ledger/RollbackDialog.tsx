@@ -30,7 +30,8 @@ import type { TaskDetail } from '../../server/tasks/schemas.ts';
 import type { ConsoleDataProvider } from '../dataProvider.ts';
 import { EnumSelectInput } from '../enums/EnumSelectInput.tsx';
 import { useEnum } from '../enums/useEnum.ts';
-import { formatCredits, serverFailure, splitErrors } from './format.ts';
+import { serverFailure, splitErrors } from '../useNotifyServerError.ts';
+import { formatCredits } from './format.ts';
 
 /** the fields of the rollback form, as the server names them in its per-field reasons */
 const FIELDS = ['amount', 'policy_tag', 'reason'] as const;
