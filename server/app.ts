@@ -19,6 +19,7 @@ import { completenessRoutes } from './completeness/routes.ts';
 import { createEnumGovernance } from './enums/proposals.ts';
 import { enumRoutes } from './enums/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { exportRoutes } from './exports/routes.ts';
 import { jsonBodyLimit } from './http/body.ts';
 import type { RouteDeps } from './http/deps.ts';
 import type { AppEnv } from './http/env.ts';
@@ -34,6 +35,9 @@ import { ledgerRoutes } from './ledger/routes.ts';
 import { createDecider } from './licenses/decide.ts';
 import { licenseCheckRoutes, licenseRoutes } from './licenses/routes.ts';
 import { DEFAULT_SLA, openApplications, type SlaPolicy } from './licenses/store.ts';
+import { backfillMetrics, keepMetrics } from './metrics/projection.ts';
+import { metricsRoutes } from './metrics/routes.ts';
+import { openapiRoutes } from './openapi/routes.ts';
 import { planRoutes } from './plan/routes.ts';
 import { PlanCache } from './plan/snapshot.ts';
 import { trackTasks } from './tasks/projection.ts';
@@ -82,6 +86,7 @@ export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? (() => new Date());
   const plan = new PlanCache(db);
   const hub = new CompletenessHub((keys) => readChanged(db, keys), deps.streamIntervalMs ?? 1000);
+  const metrics = keepMetrics(db);
   const store = createEventStore(
     db,
     plan,
@@ -89,8 +94,17 @@ export function createApp(deps: AppDeps) {
     clock,
     (keys) => hub.changed(keys),
     // order matters: the ledger reads the task's account from the task projection
-    projections([openApplications(db), trackTasks(db), openAlerts(db, plan, clock), keepLedger(db)]),
+    projections([
+      openApplications(db),
+      trackTasks(db),
+      openAlerts(db, plan, clock),
+      keepLedger(db),
+      metrics.onStored,
+    ]),
+    metrics.batch,
   );
+  // events stored before the metrics counters existed (migration 007) are counted once, before serving
+  backfillMetrics(db, metrics);
   const sla = deps.sla ?? DEFAULT_SLA;
   const decide = createDecider({
     db,
@@ -117,9 +131,11 @@ export function createApp(deps: AppDeps) {
     .use(jsonBodyLimit)
     .use(loadSession(sessions, cookies, clock))
     .use(sameOriginJson(deps.publicOrigin, cookies))
+    .route('/', openapiRoutes())
     .route('/', authRoutes({ ...routeDeps, sessions, cookies, passwordCost }))
     .route('/', completenessRoutes(routeDeps, hub))
     .route('/', eventRoutes(routeDeps, plan))
+    .route('/', exportRoutes(routeDeps, plan))
     .route('/', planRoutes(routeDeps))
     .route('/', enumRoutes({ ...routeDeps, plan, governance }))
     .route('/', userRoutes({ ...routeDeps, sessions, passwordCost }))
@@ -137,7 +153,8 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .route('/', alertRoutes({ ...routeDeps, plan, step: stepAlert }))
-    .route('/', ledgerRoutes({ ...routeDeps, plan, ledger }));
+    .route('/', ledgerRoutes({ ...routeDeps, plan, ledger }))
+    .route('/', metricsRoutes(routeDeps, sla));
 
   const app = new Hono()
     .use(requestId())

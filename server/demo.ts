@@ -77,7 +77,13 @@ export function seedDemo(
   store: EventStore,
   decide: Decide,
   now: Date,
-  work?: { ledger: Ledger; stepAlert: AlertStepper; governance?: EnumGovernance },
+  work?: {
+    ledger: Ledger;
+    stepAlert: AlertStepper;
+    governance?: EnumGovernance;
+    /** sets the app's clock to a past instant (undefined: back to now), so past decisions carry their date */
+    backdate?: (at: Date | undefined) => void;
+  },
 ):
   | { events: number; decisions: number; rollbacks: number; alertSteps: number; enumProposals: number }
   | undefined {
@@ -103,7 +109,7 @@ export function seedDemo(
     journeys: 14 * 1500,
   });
   ingestGenerated(store, events);
-  const decisions = decideDemoApplications(db, decide, now);
+  const decisions = decideDemoApplications(db, decide, now, work?.backdate);
   const rollbacks = work ? seedLedgerWork(db, store, work.ledger, now) : 0;
   const alertSteps = work ? workDemoAlerts(db, work.stepAlert, now) : 0;
   const enumProposals = work?.governance ? proposeDemoEnumChanges(db, work.governance) : 0;
@@ -324,7 +330,12 @@ function workDemoAlerts(db: DB, stepAlert: AlertStepper, now: Date): number {
   return n;
 }
 
-function decideDemoApplications(db: DB, decide: Decide, now: Date): number {
+function decideDemoApplications(
+  db: DB,
+  decide: Decide,
+  now: Date,
+  backdate: (at: Date | undefined) => void = () => {},
+): number {
   const r = rng(7);
   const reviewers = db
     .prepare(
@@ -346,45 +357,53 @@ function decideDemoApplications(db: DB, decide: Decide, now: Date): number {
     C1: 'appeal_only',
     C2: 'escalate_review',
   };
-  for (const p of pending) {
-    const user = toSessionUser(r.pick(reviewers));
-    const ctx = {
-      user,
-      audit: { actor: { id: user.id, username: user.username }, request_id: 'demo-seed', ip: null },
-    };
-    const decidedAt = new Date(Date.parse(p.applied_at) + r.int(1, 30) * 3600_000).toISOString();
-    if (r.chance(0.78)) {
-      const expiry = r.pick(['fixed_term', 'run_limited', 'permanent']);
-      decide(
-        p.id,
-        p.version,
-        {
-          action: 'approve',
-          terms: {
-            effective_at: decidedAt,
-            expiry_type: expiry,
-            max_runs: expiry === 'run_limited' ? r.int(5, 50) : null,
-            expires_at:
-              expiry === 'fixed_term' ? new Date(Date.parse(decidedAt) + 90 * DAY_MS).toISOString() : null,
+  try {
+    for (const p of pending) {
+      const user = toSessionUser(r.pick(reviewers));
+      const ctx = {
+        user,
+        audit: { actor: { id: user.id, username: user.username }, request_id: 'demo-seed', ip: null },
+      };
+      const decidedAt = new Date(Date.parse(p.applied_at) + r.int(1, 30) * 3600_000).toISOString();
+      backdate(new Date(decidedAt));
+      if (r.chance(0.78)) {
+        const expiry = r.pick(['fixed_term', 'run_limited', 'permanent']);
+        decide(
+          p.id,
+          p.version,
+          {
+            action: 'approve',
+            terms: {
+              effective_at: decidedAt,
+              expiry_type: expiry,
+              max_runs: expiry === 'run_limited' ? r.int(5, 50) : null,
+              expires_at:
+                expiry === 'fixed_term' ? new Date(Date.parse(decidedAt) + 90 * DAY_MS).toISOString() : null,
+            },
           },
-        },
-        ctx,
-      );
-    } else {
-      const tag = p.policy_tag && actions[p.policy_tag] ? p.policy_tag : 'A1';
-      const reason = r.pick([
-        'material_incomplete',
-        'copyright_unverified',
-        'content_violation',
-        'persona_mismatch',
-      ]);
-      decide(
-        p.id,
-        p.version,
-        { action: 'reject', terms: { reason_code: reason, policy_tag: tag, action_required: actions[tag]! } },
-        ctx,
-      );
+          ctx,
+        );
+      } else {
+        const tag = p.policy_tag && actions[p.policy_tag] ? p.policy_tag : 'A1';
+        const reason = r.pick([
+          'material_incomplete',
+          'copyright_unverified',
+          'content_violation',
+          'persona_mismatch',
+        ]);
+        decide(
+          p.id,
+          p.version,
+          {
+            action: 'reject',
+            terms: { reason_code: reason, policy_tag: tag, action_required: actions[tag]! },
+          },
+          ctx,
+        );
+      }
     }
+  } finally {
+    backdate(undefined);
   }
   return pending.length;
 }

@@ -22,8 +22,11 @@ async function main() {
     );
   }
   const webRoot = join(root, 'dist', 'web');
+  // the demo seed dates the reviewers' past decisions when they were made; once serving, the clock is the clock
+  let seedTime: Date | undefined;
   const { app, hub, store, decide, ledger, stepAlert, governance } = createApp({
     db,
+    clock: () => seedTime ?? new Date(),
     piiKey: config.piiKey,
     webRoot: existsSync(join(webRoot, 'index.html')) ? webRoot : undefined,
     sessions: { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
@@ -41,7 +44,14 @@ async function main() {
   if (config.demo) {
     if (await seedUsers(db, DEMO_USERS, config.demoPassword, new Date()))
       console.log(`demo: created ${DEMO_USERS.length} users`);
-    const seeded = seedDemo(db, store, decide, new Date(), { ledger, stepAlert, governance });
+    const seeded = seedDemo(db, store, decide, new Date(), {
+      ledger,
+      stepAlert,
+      governance,
+      backdate: (at) => {
+        seedTime = at;
+      },
+    });
     if (seeded)
       console.log(
         `demo: seeded ${seeded.events} events of synthetic traffic, ${seeded.decisions} licence decisions, ${seeded.rollbacks} credit rollbacks, ${seeded.alertSteps} alert steps and ${seeded.enumProposals} enum proposals`,

@@ -56,6 +56,8 @@ export const PERMISSIONS = {
   'ledger:write': ['ops'],
   /** a second ops or compliance person approves the large ones (never the requester) */
   'ledger:approve': ['ops', 'compliance_reviewer'],
+  /** the metrics board: aggregates only (counts and sums, no ids), for everyone who reads completeness */
+  'metrics:read': EVERYONE,
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

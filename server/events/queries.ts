@@ -20,7 +20,8 @@ const COLUMNS: FilterColumns = {
 /** filters answered from the completeness counters when they are the only ones */
 const COUNTER_FILTERS = new Set(['event', 'day', 'day_gte', 'day_lte', 'has_violation', 'planned']);
 
-interface Row {
+/** a stored event as read from landing_phase1_events (SELECT *) */
+export interface Row {
   id: number;
   event_id: string;
   event: string;
@@ -34,7 +35,8 @@ interface Row {
   violations: string;
 }
 
-const toEvent = (r: Row): StoredEvent => ({
+/** a row as every reader is given it (before masking): the list, one event, the NDJSON export */
+export const toEvent = (r: Row): StoredEvent => ({
   id: r.id,
   event_id: r.event_id,
   event: r.event,
@@ -59,7 +61,7 @@ export interface EventScope {
   source: string;
 }
 
-function scopeClause(scope: EventScope): { sql: string; params: string[] } {
+export function scopeClause(scope: EventScope): { sql: string; params: string[] } {
   const inList = scope.events.length ? `e.event IN (${scope.events.map(() => '?').join(', ')}) OR ` : '';
   return { sql: `(${inList}e.source = ?)`, params: [...scope.events, scope.source] };
 }

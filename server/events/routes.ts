@@ -1,34 +1,16 @@
 import { Hono } from 'hono';
-import { maskDeep } from '../auth/masking.ts';
-import { can, isTeamScoped } from '../auth/permissions.ts';
 import { idParam } from '../http/body.ts';
 import type { RouteDeps } from '../http/deps.ts';
 import { listResponse, parseListQuery } from '../http/dialect.ts';
 import type { AppEnv, SessionUser } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import type { PlanCache } from '../plan/snapshot.ts';
-import { EVENT_SORTABLE, type EventScope, getEvent, listEvents } from './queries.ts';
-import type { StoredEvent } from './schemas.ts';
+import { EVENT_SORTABLE, getEvent, listEvents } from './queries.ts';
+import { eventReader } from './reader.ts';
 
 export function eventRoutes({ db, requires }: RouteDeps, plan: PlanCache) {
-  /** engineers read their own team's events: those the plan gives the team, or sent with its write key */
-  const scopeOf = (user: SessionUser): EventScope | undefined => {
-    if (!isTeamScoped(user.roles)) return undefined;
-    const team = user.team ?? '';
-    const owned = [...plan.current().events.values()]
-      .filter((e) => e.owners.includes(team))
-      .map((e) => e.name);
-    return { events: owned, source: team };
-  };
-  /** sensitive properties masked for roles that may not read them */
-  const present = (user: SessionUser) => {
-    if (can(user.roles, 'sensitive:read')) return (e: StoredEvent) => e;
-    const names = plan.sensitiveNames();
-    return (e: StoredEvent): StoredEvent => ({
-      ...e,
-      properties: maskDeep(e.properties, names) as StoredEvent['properties'],
-    });
-  };
+  const scopeOf = (user: SessionUser) => eventReader(plan, user).scope;
+  const present = (user: SessionUser) => eventReader(plan, user).present;
 
   return new Hono<AppEnv>()
     .get('/events', requires('events:read'), (c) => {

@@ -83,6 +83,11 @@ export function createEventStore(
   onChange: ChangeListener,
   /** runs for each newly stored event in the same transaction (e.g. a license_apply opens an application) */
   onStored: StoredListener = () => {},
+  /**
+   * brackets each storing transaction, for projections that total a batch's events before writing them
+   * (server/metrics): `begin` before its first event, `end` after its last one, still inside it
+   */
+  batch: { begin(): void; end(): void } = { begin() {}, end() {} },
 ) {
   const insertEvent = db.prepare(
     `INSERT INTO landing_phase1_events (event_id, event, day, occurred_at, received_at, source, planned,
@@ -111,6 +116,7 @@ export function createEventStore(
   );
 
   const store = db.transaction((events: IncomingEvent[], source: string, receivedAt: string) => {
+    batch.begin();
     const snapshot = plan.current();
     const eventCounts = new Map<string, EventCounts>();
     const results: IngestResponse['results'] = [];
@@ -200,6 +206,7 @@ export function createEventStore(
       bumpEvent.run(counts);
       for (const fc of fields) if (fc.total > 0) bumpField.run(fc);
     }
+    batch.end();
     return {
       response: { accepted, duplicates, results } satisfies IngestResponse,
       changed: new Set(eventCounts.keys()),

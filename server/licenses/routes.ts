@@ -1,5 +1,4 @@
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
 import type { DB } from '../../db/open.ts';
 import { presenter, refuseSensitiveProbes } from '../auth/masking.ts';
 import { auditContext } from '../auth/middleware.ts';
@@ -17,6 +16,7 @@ import {
   bulkSchema,
   type LicenseCheck,
   type LicenseTask,
+  licenseCheckQuerySchema,
   rejectSchema,
   revokeSchema,
 } from './schemas.ts';
@@ -180,11 +180,6 @@ export function licenseRoutes(deps: RouteDeps & { plan: PlanCache; decide: Decid
     });
 }
 
-const checkQuerySchema = z.object({
-  account_id: z.string({ error: 'is required' }).min(1, 'is required'),
-  template_id: z.string({ error: 'is required' }).min(1, 'is required'),
-});
-
 /**
  * The platform's licence check, `Authorization: Bearer <service token>` (not a session): is this account
  * licensed for this template now, until when, how many runs left. One indexed lookup for the licence, one
@@ -202,7 +197,7 @@ export function licenseCheckRoutes(db: DB, clock: () => Date) {
     )
     .pluck();
   return new Hono().get('/api/licenses/check', requireServiceToken(db), (c) => {
-    const parsed = checkQuerySchema.safeParse(c.req.query());
+    const parsed = licenseCheckQuerySchema.safeParse(c.req.query());
     if (!parsed.success) throw invalid(parsed.error, 'licence check');
     const { account_id, template_id } = parsed.data;
     const l = latest.get(account_id, template_id) as LicenseRow | undefined;

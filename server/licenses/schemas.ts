@@ -137,6 +137,12 @@ export const licenseTaskSchema = z.object({
 });
 export type LicenseTask = z.infer<typeof licenseTaskSchema>;
 
+/** the query of GET /api/licenses/check (service token): which account, which template */
+export const licenseCheckQuerySchema = z.object({
+  account_id: z.string({ error: 'is required' }).min(1, 'is required'),
+  template_id: z.string({ error: 'is required' }).min(1, 'is required'),
+});
+
 /** GET /api/licenses/check (service token) */
 export const licenseCheckSchema = z.object({
   licensed: z.boolean(),

@@ -28,6 +28,8 @@ const QUERY_BUDGET_MS = 30_000;
 
 const COMPLETENESS_P95_MS = 20;
 const LIST_P95_MS = 50;
+/** the metrics board (issue 7): each chart well under a second */
+const METRICS_P95_MS = 1_000;
 
 /**
  * Stores exactly `size` events through the real ingest path. Chunks of generated traffic follow each other in
@@ -204,6 +206,35 @@ export async function measureReads(size: number, reporter: Reporter): Promise<vo
         url: `/api/tasks/${encodeURIComponent(someTask)}`,
         limit: LIST_P95_MS,
       });
+      // the metrics board (issue 7): its default two weeks in the middle of the range, and the longest range
+      // (92 days, every day of the fill), filtered where a filter applies
+      const metricsUrl = (chart: string, query: Record<string, string>) =>
+        `/api/metrics/${chart}?${new URLSearchParams(query)}`;
+      const twoWeeks = { from: dayOf(new Date(TRAFFIC_START + 32 * DAY_MS)), to: dayGte };
+      const allDays = {
+        from: dayOf(new Date(TRAFFIC_START)),
+        to: dayOf(new Date(TRAFFIC_START + 91 * DAY_MS)),
+      };
+      for (const [chart, query, what] of [
+        ['funnel', twoWeeks, '14 days'],
+        [
+          'funnel',
+          { ...allDays, channel: 'search', persona: 'creator_studio' },
+          '92 days, channel + persona',
+        ],
+        ['cta-ab', twoWeeks, '14 days'],
+        ['cta-ab', { ...allDays, channel: 'search' }, '92 days, channel'],
+        ['hot-templates', allDays, '92 days'],
+        ['failures', allDays, '92 days'],
+        ['credits', allDays, '92 days'],
+        ['license-review', allDays, '92 days'],
+      ] as const) {
+        queries.push({
+          name: `GET /api/metrics/${chart}, ${what}`,
+          url: metricsUrl(chart, query),
+          limit: METRICS_P95_MS,
+        });
+      }
       const cookie = analystCookie(db, sessions);
       for (const q of queries) {
         const t = await timeRequests((url) => app.request(url, { headers: { Cookie: cookie } }), q.url);

@@ -106,6 +106,7 @@ describe('POST /api/auth/login', () => {
         'ledger:read',
         'ledger:write',
         'ledger:approve',
+        'metrics:read',
       ],
     });
     expect((await me(`lc_session=${tokenOf(res)}`)).status).toBe(200);
@@ -161,6 +162,7 @@ describe('POST /api/auth/login', () => {
         'audit:export',
         'service-tokens:read',
         'service-tokens:write',
+        'metrics:read',
       ],
       compliance_reviewer: [
         'completeness:read',
@@ -180,8 +182,16 @@ describe('POST /api/auth/login', () => {
         'alerts:act',
         'ledger:read',
         'ledger:approve',
+        'metrics:read',
       ],
-      engineer: ['completeness:read', 'events:read', 'tracking-plan:read', 'enums:read', 'permissions:read'],
+      engineer: [
+        'completeness:read',
+        'events:read',
+        'tracking-plan:read',
+        'enums:read',
+        'permissions:read',
+        'metrics:read',
+      ],
     } as const;
     for (const [role, permissions] of Object.entries(expected)) {
       const res = await me(t.as(role as keyof typeof expected).cookie);

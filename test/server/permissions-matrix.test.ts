@@ -36,6 +36,7 @@ const HOLDERS = {
   'ledger:read': ['compliance_reviewer', 'ops', 'product_planner', 'data_analyst'],
   'ledger:write': ['ops'],
   'ledger:approve': ['ops', 'compliance_reviewer'],
+  'metrics:read': [...ROLES],
 } satisfies Record<string, Role[]>;
 type Permission = keyof typeof HOLDERS;
 
@@ -53,6 +54,9 @@ const ROUTES: Record<string, Access> = {
   'POST /api/auth/logout': 'public',
   'GET /api/auth/me': 'signed-in',
   'GET /api/permissions': 'permissions:read',
+  'GET /api/openapi.json': 'signed-in',
+  'GET /api/docs': 'public',
+  'GET /api/docs/:asset': 'public',
   'GET /api/completeness': 'completeness:read',
   'GET /api/completeness/stream': 'completeness:read',
   'GET /api/completeness/:id': 'completeness:read',
@@ -60,6 +64,7 @@ const ROUTES: Record<string, Access> = {
   'GET /api/completeness-events/:id': 'completeness:read',
   'GET /api/events': 'events:read',
   'GET /api/events/:id': 'events:read',
+  'GET /api/exports/events': 'events:read',
   'GET /api/tracking-plan': 'tracking-plan:read',
   'GET /api/tracking-plan/:id': 'tracking-plan:read',
   'GET /api/enums': 'enums:read',
@@ -114,6 +119,12 @@ const ROUTES: Record<string, Access> = {
   'POST /api/ledger/adjustments': 'ledger:write',
   'POST /api/ledger/:id/approve': 'ledger:approve',
   'POST /api/ledger/:id/reject': 'ledger:approve',
+  'GET /api/metrics/funnel': 'metrics:read',
+  'GET /api/metrics/cta-ab': 'metrics:read',
+  'GET /api/metrics/hot-templates': 'metrics:read',
+  'GET /api/metrics/failures': 'metrics:read',
+  'GET /api/metrics/credits': 'metrics:read',
+  'GET /api/metrics/license-review': 'metrics:read',
 };
 
 type Who = Role | 'no session';
@@ -321,6 +332,9 @@ it('every route × every role and no session: 401 without a session, 403 (audite
       'POST /api/auth/logout': () => ({ path: '/api/auth/logout' }),
       'GET /api/auth/me': () => ({ path: '/api/auth/me' }),
       'GET /api/permissions': () => ({ path: '/api/permissions' }),
+      'GET /api/openapi.json': () => ({ path: '/api/openapi.json' }),
+      'GET /api/docs': () => ({ path: '/api/docs' }),
+      'GET /api/docs/:asset': () => ({ path: '/api/docs/docs.js' }),
       'GET /api/completeness': () => ({ path: '/api/completeness' }),
       'GET /api/completeness/stream': () => ({ path: '/api/completeness/stream' }),
       'GET /api/completeness/:id': () => ({
@@ -332,6 +346,7 @@ it('every route × every role and no session: 401 without a session, 403 (audite
       }),
       'GET /api/events': () => ({ path: '/api/events' }),
       'GET /api/events/:id': () => ({ path: `/api/events/${eventId}` }),
+      'GET /api/exports/events': () => ({ path: '/api/exports/events?day=2026-11-25' }),
       'GET /api/tracking-plan': () => ({ path: '/api/tracking-plan' }),
       'GET /api/tracking-plan/:id': () => ({ path: '/api/tracking-plan/landing_view' }),
       'GET /api/enums': () => ({ path: '/api/enums' }),
@@ -450,6 +465,12 @@ it('every route × every role and no session: 401 without a session, 403 (audite
         path: `/api/ledger/${pendingEntry()}/reject`,
         body: { reason: 'matrix' },
       }),
+      'GET /api/metrics/funnel': () => ({ path: '/api/metrics/funnel?persona=creator_studio' }),
+      'GET /api/metrics/cta-ab': () => ({ path: '/api/metrics/cta-ab?channel=search' }),
+      'GET /api/metrics/hot-templates': () => ({ path: '/api/metrics/hot-templates' }),
+      'GET /api/metrics/failures': () => ({ path: '/api/metrics/failures?from=2026-11-01&to=2026-11-25' }),
+      'GET /api/metrics/credits': () => ({ path: '/api/metrics/credits' }),
+      'GET /api/metrics/license-review': () => ({ path: '/api/metrics/license-review' }),
     };
   expect(Object.keys(requestFor).sort()).toEqual(Object.keys(ROUTES).sort());
 

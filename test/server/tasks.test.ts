@@ -725,6 +725,8 @@ describe('migration 004 on a database that already held events', () => {
           '003_licenses.sql',
           '004_tasks_alerts_ledger.sql',
           '005_enum_governance.sql',
+          '006_metabase_views.sql',
+          '007_metrics.sql',
         ]);
         expect(dump(migrated)).toEqual(live);
       } finally {
