@@ -113,6 +113,7 @@ import {
   licenseView,
   queueOrder,
 } from './licenses.ts';
+import { METRIC_ENDPOINTS, metricsRange } from './metrics.ts';
 import { taskDetail, taskReader, taskRecords } from './tasks.ts';
 
 /**
@@ -1120,6 +1121,22 @@ function enumHandlers(db: MockDb) {
   ];
 }
 
+/**
+ * The metrics board (mocks/metrics.ts): one GET per chart, behind metrics:read, the query checked as the
+ * server's rangeOf (400 naming each bad parameter), the answer parsed with the server's schema.
+ */
+function metricsHandlers(db: MockDb) {
+  return Object.entries(METRIC_ENDPOINTS).map(([name, { schema, answer }]) =>
+    http.get(`/api/metrics/${name}`, ({ request }) => {
+      const user = guard(db, 'metrics:read', request);
+      if (isResponse(user)) return user;
+      const range = attempt(() => metricsRange(db, new URL(request.url)));
+      if (isResponse(range)) return range;
+      return HttpResponse.json(schema.parse(answer(db, range)));
+    }),
+  );
+}
+
 export function createHandlers(db: MockDb) {
   /** streams opened so far: with the clock, a seed no other stream shares */
   let streams = 0;
@@ -1192,6 +1209,7 @@ export function createHandlers(db: MockDb) {
     ...alertHandlers(db),
     ...taskHandlers(db),
     ...ledgerHandlers(db),
+    ...metricsHandlers(db),
   ];
 }
 

@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import { Admin, defaultDarkTheme, defaultLightTheme, Resource } from 'react-admin';
+import { Admin, CustomRoutes, defaultDarkTheme, defaultLightTheme, Resource } from 'react-admin';
+import { Route } from 'react-router-dom';
 import { alerts } from './alerts/index.ts';
 import { audit } from './audit/index.ts';
 import { createAuthProvider } from './authProvider.ts';
 import { CompletenessDashboard } from './completeness/CompletenessDashboard.tsx';
+import { MetricsBoard } from './dashboard/MetricsBoard.tsx';
 import { dataProvider } from './dataProvider.ts';
 import { enumProposals, enums } from './enums/index.ts';
 import { events } from './events/index.ts';
@@ -52,6 +54,9 @@ export const App = () => {
       <Resource name="service-tokens" {...serviceTokens} />
       <Resource name="audit" {...audit} />
       <Resource name="permissions" {...permissions} />
+      <CustomRoutes>
+        <Route path="/metrics" element={<MetricsBoard />} />
+      </CustomRoutes>
     </Admin>
   );
 };

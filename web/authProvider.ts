@@ -6,25 +6,35 @@ import { httpClient } from './dataProvider.ts';
 /**
  * What each page and button of the console needs, as the server's permissions: react-admin resource ×
  * action → permission. Anything not listed is refused. This only decides what the SPA shows; the server
- * checks the same permission on every route whatever the SPA shows.
+ * checks the same permission on every route whatever the SPA shows. `export` is a list's CSV
+ * (web/layout/CsvExportButton.tsx), for whoever reads the list; the audit log's is its own server export.
  */
 export const ACCESS: Record<string, Record<string, Permission>> = {
   dashboard: { list: 'completeness:read' },
+  metrics: { list: 'metrics:read' },
   events: { list: 'events:read', show: 'events:read', export: 'events:read' },
-  'tracking-plan': { list: 'tracking-plan:read', show: 'tracking-plan:read' },
+  'tracking-plan': { list: 'tracking-plan:read', show: 'tracking-plan:read', export: 'tracking-plan:read' },
   // the server also checks the enum's own proposer and approver roles (governance) and refuses self-approval
-  enums: { list: 'enums:read', show: 'enums:read', propose: 'enums:propose' },
+  enums: { list: 'enums:read', show: 'enums:read', propose: 'enums:propose', export: 'enums:read' },
   'enum-proposals': {
     list: 'enums:read',
     show: 'enums:read',
+    export: 'enums:read',
     create: 'enums:propose',
     approve: 'enums:approve',
     reject: 'enums:approve',
   },
-  users: { list: 'users:read', show: 'users:read', create: 'users:write', edit: 'users:write' },
+  users: {
+    list: 'users:read',
+    show: 'users:read',
+    export: 'users:read',
+    create: 'users:write',
+    edit: 'users:write',
+  },
   'write-keys': {
     list: 'write-keys:read',
     show: 'write-keys:read',
+    export: 'write-keys:read',
     create: 'write-keys:write',
     edit: 'write-keys:write',
     rotate: 'write-keys:write',
@@ -33,6 +43,7 @@ export const ACCESS: Record<string, Record<string, Permission>> = {
   'service-tokens': {
     list: 'service-tokens:read',
     show: 'service-tokens:read',
+    export: 'service-tokens:read',
     create: 'service-tokens:write',
     edit: 'service-tokens:write',
     rotate: 'service-tokens:write',
@@ -61,7 +72,7 @@ export const ACCESS: Record<string, Record<string, Permission>> = {
     reject: 'ledger:approve',
   },
   // searching and sorting by the account hash: only for those who read it in clear (the server refuses the rest)
-  'ledger-accounts': { list: 'ledger:read', search: 'sensitive:read' },
+  'ledger-accounts': { list: 'ledger:read', export: 'ledger:read', search: 'sensitive:read' },
   alerts: {
     list: 'alerts:read',
     show: 'alerts:read',

@@ -31,6 +31,14 @@ import {
   type RejectInput,
   type RevokeInput,
 } from '../server/licenses/schemas.ts';
+import {
+  creditsSchema,
+  ctaAbSchema,
+  failuresSchema,
+  funnelSchema,
+  hotTemplatesSchema,
+  licenseReviewSchema,
+} from '../server/metrics/schemas.ts';
 import { newWriteKeySchema, writeKeySchema } from '../server/write-keys/schemas.ts';
 
 /** every API call goes through here, with the session cookie (HttpOnly `lc_session`, set by the server) */
@@ -53,6 +61,17 @@ const postOnce = (url: string, body: unknown, idempotencyKey: string) =>
   });
 
 const rest = simpleRestProvider('/api', httpClient);
+
+/** the metrics board's charts: GET /api/metrics/<name>, each answer checked with the server's schema */
+export const METRIC_SCHEMAS = {
+  funnel: funnelSchema,
+  'cta-ab': ctaAbSchema,
+  'hot-templates': hotTemplatesSchema,
+  failures: failuresSchema,
+  credits: creditsSchema,
+  'license-review': licenseReviewSchema,
+} as const;
+export type MetricName = keyof typeof METRIC_SCHEMAS;
 
 /** the resources of the credentials managed alike: ingestion write keys and the platform's service tokens */
 export const CREDENTIAL_RESOURCES = ['write-keys', 'service-tokens'] as const;
@@ -121,6 +140,20 @@ export const dataProvider = {
   /** the second person's rejection of a pending entry, with the reason (required) */
   rejectLedgerEntry: async (id: Identifier, body: z.input<typeof rejectEntrySchema>) =>
     ledgerEntrySchema.parse((await post(`/api/ledger/${encodeURIComponent(id)}/reject`, body)).json),
+  /**
+   * One chart of the metrics board over a UTC+8 day range, optionally for one persona and one channel (the
+   * answer says which series each filter applied to). A 400 names the parameter the server refused.
+   */
+  metrics: async <N extends MetricName>(
+    name: N,
+    filters: { from: string; to: string; persona?: string; channel?: string },
+  ) => {
+    const params = new URLSearchParams({ from: filters.from, to: filters.to });
+    if (filters.persona) params.set('persona', filters.persona);
+    if (filters.channel) params.set('channel', filters.channel);
+    const { json } = await httpClient(`/api/metrics/${name}?${params}`);
+    return METRIC_SCHEMAS[name].parse(json) as z.infer<(typeof METRIC_SCHEMAS)[N]>;
+  },
   /** events of the last 7 and 30 days per value of an enum (GET /api/enums/:name/usage) */
   enumUsage: async (name: string) =>
     enumUsageSchema.parse((await httpClient(`/api/enums/${encodeURIComponent(name)}/usage`)).json),

@@ -371,7 +371,7 @@ describe('licence review', () => {
     const row = await screen.findByTestId('license-row-1');
     expect(row).toHaveTextContent('a3f1••••••');
     expect(within(row).queryByRole('checkbox')).toBeNull();
-    expect(screen.getByRole('button', { name: 'Export' })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'Export CSV' })).toBeInTheDocument();
 
     await userEvent.setup().click(row);
     expect(await screen.findByTestId('license-account')).toHaveTextContent('a3f1••••••');

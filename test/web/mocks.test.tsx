@@ -3,6 +3,7 @@ import { MOCK_PASSWORD, MOCK_USERS, signIn, signInAs, signOut } from '../../mock
 import { emptyDb, generateDb, ingest, liveTraffic, recordEvent } from '../../mocks/data.ts';
 import { generateEnumProposals } from '../../mocks/enums.ts';
 import { createHandlers } from '../../mocks/handlers.ts';
+import { generateLedgerRequests, ledgerEntries } from '../../mocks/ledger.ts';
 import { server } from '../../mocks/node.ts';
 import { auditRecordSchema } from '../../server/audit/schemas.ts';
 import { permissionsOf } from '../../server/auth/permissions.ts';
@@ -21,10 +22,17 @@ import {
 } from '../../server/enums/schemas.ts';
 import { storedEventSchema } from '../../server/events/schemas.ts';
 import { errorBodySchema } from '../../server/http/schemas.ts';
+import {
+  creditsSchema,
+  ctaAbSchema,
+  failuresSchema,
+  funnelSchema,
+  licenseReviewSchema,
+} from '../../server/metrics/schemas.ts';
 import { enumSchema, planEventSchema } from '../../server/plan/schemas.ts';
 import { userSchema } from '../../server/users/schemas.ts';
 import { writeKeySchema } from '../../server/write-keys/schemas.ts';
-import { utc8Today } from '../../web/completeness/days.ts';
+import { addDays, utc8Today } from '../../web/completeness/days.ts';
 import { at } from './helpers.tsx';
 
 const RESOURCES = [
@@ -482,5 +490,160 @@ describe('mock API enum governance', () => {
       'min_escalation_level',
     ]);
     expect(db.audit.filter((r) => r.action === 'enum_proposal.create')).toHaveLength(1);
+  });
+});
+
+describe('mock API metrics board', () => {
+  // noon in Shanghai: the generated fortnight ends today
+  const NOW = Date.parse('2026-11-25T12:00:00+08:00');
+  const from = '2026-11-18';
+  const to = '2026-11-24';
+  const days = Array.from({ length: 7 }, (_, i) => addDays(from, i));
+  const metric = async (name: string, query: Record<string, string> = { from, to }) =>
+    fetch(`/api/metrics/${name}?${new URLSearchParams(query)}`);
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
+  /** the distinct non-blank values of `field` over `events` */
+  const distinct = (events: { properties: Record<string, unknown> }[], field: string) =>
+    new Set(events.map((e) => text(e.properties[field])).filter((v) => v !== null)).size;
+  let db: ReturnType<typeof generateDb>;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    db = generateLedgerRequests(generateDb(NOW), NOW);
+    server.use(...createHandlers(db));
+    signInAs('data_analyst');
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('answers the funnel and the A/B test with direct counts over the stored events, per UTC+8 day', async () => {
+    const funnel = funnelSchema.parse(await (await metric('funnel')).json());
+    expect(funnel.days).toEqual(days);
+    const of = (event: string, day: string) => db.events.filter((e) => e.event === event && e.day === day);
+    let views = 0;
+    let viewers = 0;
+    for (const day of days) {
+      const row = funnel.series.find((d) => d.day === day);
+      expect(row?.events.landing_view, day).toBe(of('landing_view', day).length);
+      expect(row?.actors.landing_view, day).toBe(distinct(of('landing_view', day), 'user_id'));
+      expect(row?.actors.task_start, day).toBe(distinct(of('task_start', day), 'account_id'));
+      expect(row?.events.task_completed, day).toBe(of('task_completed', day).length);
+      expect(row?.actors.task_completed).toBeNull();
+      views += of('landing_view', day).length;
+      viewers += distinct(of('landing_view', day), 'user_id');
+    }
+    const [landing, click] = funnel.steps;
+    expect(landing).toMatchObject({
+      step: 'landing_view',
+      unit: 'users',
+      events: views,
+      actor_days: viewers,
+    });
+    expect(viewers).toBeGreaterThan(0);
+    expect(views).toBeGreaterThan(viewers);
+    expect(click?.conversion).toBeCloseTo((click?.actor_days ?? 0) / viewers, 10);
+    expect(funnel.filters_applied).toEqual([]);
+
+    // a channel filters the steps whose events carry it (or whose user's landing does), and only those
+    const channels = db.events.filter((e) => e.event === 'landing_view' && days.includes(e.day));
+    const channel = String(channels[0]?.properties.source_channel);
+    const filtered = funnelSchema.parse(await (await metric('funnel', { from, to, channel })).json());
+    expect(filtered.steps[0]?.events).toBe(
+      channels.filter((e) => e.properties.source_channel === channel).length,
+    );
+    expect(filtered.steps[0]?.events).toBeLessThan(views);
+    expect(filtered.steps[3]).toEqual(funnel.steps[3]);
+    expect(filtered.filters_applied).toEqual(['channel']);
+    expect(filtered.filters_by_series).toMatchObject({ landing_view: ['channel'], license_approved: [] });
+
+    // viewers per bucket: each user's first landing of the day gives their bucket for that day
+    const ab = ctaAbSchema.parse(await (await metric('cta-ab')).json());
+    const perBucket = new Map<string, number>();
+    for (const day of days) {
+      const first = new Map<string, string>();
+      for (const e of of('landing_view', day)) {
+        const user = text(e.properties.user_id);
+        if (user && !first.has(user)) first.set(user, text(e.properties.ab_bucket) ?? '(unknown)');
+      }
+      for (const bucket of first.values()) perBucket.set(bucket, (perBucket.get(bucket) ?? 0) + 1);
+    }
+    expect(perBucket.get('A')).toBeGreaterThan(0);
+    for (const cell of ab.cells) expect(cell.views, cell.ab_bucket).toBe(perBucket.get(cell.ab_bucket) ?? 0);
+    // the planned CTAs first, in the enum's order
+    const planned = db.enums.find((e) => e.name === 'cta_id')?.values.map((v) => v.code) ?? [];
+    const ctas = ab.cells.filter((c) => c.ab_bucket === 'A').map((c) => c.cta_id);
+    expect(ctas.slice(0, planned.length)).toEqual(planned);
+    // clickers per CTA, whatever bucket they were counted under: each day's distinct users clicking it
+    for (const cta of ctas) {
+      const clickers = days.reduce(
+        (sum, day) =>
+          sum +
+          distinct(
+            of('cta_click', day).filter((e) => (text(e.properties.cta_id) ?? '(unknown)') === cta),
+            'user_id',
+          ),
+        0,
+      );
+      const cells = ab.cells.filter((c) => c.cta_id === cta);
+      expect(
+        cells.reduce((sum, c) => sum + c.clicks, 0),
+        cta,
+      ).toBe(clickers);
+    }
+    expect(ab.cells.find((c) => c.ab_bucket === 'A' && c.cta_id === planned[0])?.clicks).toBeGreaterThan(0);
+  });
+
+  it('answers failures, credits and the licence review from the events, the ledger and the licences', async () => {
+    const inRange = (e: { day: string }) => days.includes(e.day);
+    const failed = db.events.filter((e) => e.event === 'task_failed' && inRange(e));
+    const failures = failuresSchema.parse(await (await metric('failures')).json());
+    expect(failures.total).toBe(failed.length);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const { key, total } of failures.by_failure_code.keys)
+      expect(total, key).toBe(
+        failed.filter((e) => (text(e.properties.failure_code) ?? '(unknown)') === key).length,
+      );
+
+    const credits = creditsSchema.parse(await (await metric('credits', { from, to: '2026-11-25' })).json());
+    const made = ledgerEntries(db).filter((e) => e.created_at >= '2026-11-17T16:00:00.000Z');
+    const posted = (kind: string) => made.filter((e) => e.kind === kind && e.status === 'posted');
+    expect(credits.totals.tail_deductions).toBe(posted('tail_deduction').length);
+    expect(credits.totals.tail_deducted).toBeCloseTo(
+      -posted('tail_deduction').reduce((sum, e) => sum + e.amount, 0),
+      6,
+    );
+    // generateLedgerRequests: one rollback posted today, two corrections awaiting a second person
+    expect(credits.totals.rollbacks).toBe(1);
+    expect(credits.totals.rolled_back).toBe(posted('manual_rollback')[0]?.amount);
+    expect(credits.series.at(-1)?.rollbacks).toBe(1);
+
+    const review = licenseReviewSchema.parse(await (await metric('license-review')).json());
+    const start = '2026-11-17T16:00:00.000Z';
+    const end = '2026-11-24T16:00:00.000Z';
+    const decided = db.licenses.filter((l) => l.decided_at && l.decided_at >= start && l.decided_at < end);
+    expect(review.totals.rejected).toBe(decided.filter((l) => l.status === 'rejected').length);
+    expect(review.totals.approved).toBe(decided.filter((l) => l.status !== 'rejected').length);
+    expect(review.totals.approved).toBeGreaterThan(0);
+    expect(review.totals.applied).toBe(
+      db.events.filter((e) => e.event === 'license_apply' && inRange(e)).length,
+    );
+  });
+
+  it('refuses a bad query with a 400 naming the parameter, and answers 401 without a session', async () => {
+    const bad = await metric('funnel', { from: '2026-02-30', to });
+    expect(bad.status).toBe(400);
+    const body = errorBodySchema.parse(await bad.json());
+    expect(Object.keys(body.errors ?? {})).toEqual(['from']);
+    expect(body.message).toMatch(/^invalid metrics query: from /);
+    const unknown = errorBodySchema.parse(await (await metric('cta-ab', { day: to })).json());
+    expect(unknown.errors?.day).toMatch(/^unknown parameter/);
+    const long = errorBodySchema.parse(await (await metric('credits', { from: '2026-01-01', to })).json());
+    expect(long.errors?.from).toMatch(/at most 92 days/);
+    // the default: the last 14 UTC+8 days, today included
+    const fallback = funnelSchema.parse(await (await metric('funnel', {})).json());
+    expect([fallback.from, fallback.to, fallback.days.length]).toEqual(['2026-11-12', '2026-11-25', 14]);
+
+    signOut();
+    const anonymous = await metric('funnel');
+    expect(anonymous.status).toBe(401);
   });
 });

@@ -1,13 +1,11 @@
 import type { SxProps } from '@mui/material';
 import { useState } from 'react';
 import {
-  CanAccess,
   Datagrid,
   DatagridBody,
   DatagridRow,
   type DatagridRowProps,
   DateField,
-  ExportButton,
   FilterButton,
   FunctionField,
   List,
@@ -21,6 +19,7 @@ import type { AlertRecord } from '../../server/alerts/schemas.ts';
 import { RiskChip } from '../enums/RiskChip.tsx';
 import { useEnumLabel } from '../enums/useEnum.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
+import { CsvExportButton } from '../layout/CsvExportButton.tsx';
 import { PolicyTagChip } from '../licenses/LicenseChips.tsx';
 import { AlertAge, AlertStateChip, EscalationChip, LicenseLink, TaskLink } from './AlertChips.tsx';
 import { AlertFilterSidebar } from './AlertFilterSidebar.tsx';
@@ -52,9 +51,7 @@ const AlertListActions = () => (
   <TopToolbar>
     <SortButton fields={['inbox', 'raised_at', 'id', 'state', 'escalation_level']} />
     <FilterButton />
-    <CanAccess resource="alerts" action="export" error={null}>
-      <ExportButton />
-    </CanAccess>
+    <CsvExportButton />
   </TopToolbar>
 );
 

@@ -2,6 +2,7 @@ import { Stack, Typography } from '@mui/material';
 import { Datagrid, FunctionField, List, ShowButton, TextField, useTranslate } from 'react-admin';
 import type { GovernedEnumRecord } from '../../server/enums/schemas.ts';
 import { useLocalized } from '../i18n/useLocalized.ts';
+import { CsvListActions } from '../layout/CsvExportButton.tsx';
 import { EnumValues } from './EnumValues.tsx';
 import { useEnumUsage } from './useEnum.ts';
 
@@ -43,7 +44,12 @@ const UsageTotal = ({ name, days }: { name: string; days: 7 | 30 }) => {
 export const EnumList = () => {
   const localized = useLocalized();
   return (
-    <List sort={{ field: 'name', order: 'ASC' }} perPage={100} pagination={false}>
+    <List
+      sort={{ field: 'name', order: 'ASC' }}
+      perPage={100}
+      pagination={false}
+      actions={<CsvListActions />}
+    >
       <Datagrid
         rowClick="expand"
         expand={<EnumValues usage />}

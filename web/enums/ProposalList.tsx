@@ -17,6 +17,7 @@ import {
 } from 'react-admin';
 import { ENUM_ACTIONS, type ProposalRecord } from '../../server/enums/schemas.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
+import { CsvExportButton } from '../layout/CsvExportButton.tsx';
 import { ActionChip, ApprovalProgress, ChangeSummary, ProposalStatusChip } from './ProposalChips.tsx';
 import { ProposalDecision } from './ProposalDecision.tsx';
 
@@ -74,6 +75,7 @@ const ProposalListActions = () => (
     <ViewSwitch />
     <FilterButton />
     <CreateButton />
+    <CsvExportButton />
   </TopToolbar>
 );
 

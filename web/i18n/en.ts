@@ -499,6 +499,19 @@ const consoleMessages = {
       empty: 'Every day × event met its target in this range.',
     },
   },
+  exports: {
+    button: 'Export CSV',
+    title: 'Exporting %{resource}',
+    starting: 'Counting the rows…',
+    progress: '%{fetched} of %{total} rows read',
+    done: 'Exported %{count} rows to %{file}',
+    done_changed:
+      'Exported %{count} rows to %{file}. The list changed while it was read (%{first} rows matched at the start, %{last} at the end): the file holds the rows the pages returned, each once.',
+    cancelled: 'Export cancelled: nothing was downloaded',
+    too_many:
+      '%{total} rows match this filter, more than the %{cap} one CSV export holds. Nothing was exported: narrow the filter (a shorter day range, one event or status …) and export again.',
+    events_by_day: "A whole day's events, masked as here, download as NDJSON:",
+  },
   roles: {
     compliance_reviewer: 'Compliance reviewer',
     ops: 'Ops',
@@ -671,6 +684,7 @@ const consoleMessages = {
       tasks: 'Tasks',
       ledger: 'Credits ledger',
       alerts: 'Risk alerts',
+      metrics: 'Metrics board',
     },
     actions: {
       read: 'Read',
@@ -727,6 +741,106 @@ const consoleMessages = {
       number: 'Number ≥ 0',
       nonzero_number: 'Non-zero number',
       credits_range: 'Credits range [min, max]',
+    },
+  },
+  metrics: {
+    menu: 'Metrics board',
+    title: 'Metrics board',
+    range: 'UTC+8 days %{from} to %{to}, both included',
+    last_days: 'Last %{n} d',
+    unfiltered: 'Not filtered by %{filters}: its events do not carry it',
+    filters: {
+      persona: 'Persona',
+      channel: 'Channel',
+      all: 'All',
+    },
+    funnel: {
+      title: 'Funnel',
+      subtitle:
+        'Stored events per step, and distinct users or accounts per day summed over the range (a step without an id counts events only); conversion from the step before.',
+      overall: 'task_completed / landing_view (events)',
+      events: 'Events',
+      actors: 'Users or accounts (per day, summed)',
+      steps: {
+        landing_view: 'First-screen view',
+        cta_click: 'CTA click',
+        license_apply: 'Licence applied',
+        license_approved: 'Licence approved',
+        task_start: 'Task started',
+        task_completed: 'Task completed',
+      },
+      columns: {
+        step: 'Step',
+        unit: 'Counts',
+        events: 'Events',
+        actors: 'Distinct (per day, summed)',
+        conversion: 'From the step before',
+      },
+      units: {
+        users: 'users',
+        accounts: 'accounts',
+        events: 'events only',
+      },
+      basis: {
+        actors: 'by users/accounts',
+        events: 'by events',
+      },
+    },
+    cta_ab: {
+      title: 'CTA A/B test',
+      subtitle:
+        'Click-through per bucket and CTA: distinct clicking users over distinct users who saw the first screen in the bucket (per day, summed). A click counts under the user’s latest bucket.',
+      others: 'Show %{n} combinations outside the planned buckets and CTAs (%{clicks} clickers)',
+      columns: {
+        ab_bucket: 'Bucket',
+        cta_id: 'CTA',
+        views: 'Viewers',
+        clicks: 'Clickers',
+        ctr: 'Click-through',
+      },
+    },
+    hot_templates: {
+      title: 'Hot templates',
+      subtitle: 'Most viewed in the heatmap, their mean position, and their licence applies and approvals.',
+      columns: {
+        rank: '#',
+        template_id: 'Template',
+        views: 'Heatmap views',
+        mean_position: 'Mean position',
+        applies: 'Applies',
+        approvals: 'Approvals',
+      },
+    },
+    failures: {
+      title: 'Task failures',
+      subtitle: 'task_failed per day, by failure code or by policy tag.',
+      total: 'Failures',
+      by_failure_code: 'By failure code',
+      by_policy_tag: 'By policy tag',
+    },
+    credits: {
+      title: 'Credits',
+      subtitle:
+        'Estimated (task start) against spent (task completed) by the day the task events occurred; tail deductions and rollbacks by the day the ledger entry was made.',
+      estimated: 'Estimated',
+      spent: 'Spent',
+      tail_deducted: 'Tail deductions',
+      rolled_back: 'Rolled back',
+      rollbacks_pending: 'Rollbacks awaiting approval',
+      adjusted: 'Adjusted',
+    },
+    review: {
+      title: 'Licence review',
+      subtitle:
+        'Decisions by the UTC+8 day they were made. SLA: fast track %{fast} h, standard %{standard} h.',
+      approved: 'Approved',
+      rejected: 'Rejected',
+      revoked: 'Revoked',
+      approval_rate: 'Approval rate',
+      median: 'Median time to decision',
+      hours: '%{n} h',
+      decided_late: 'Decided after the SLA',
+      pending_breached: 'Pending past the SLA',
     },
   },
   enums: {

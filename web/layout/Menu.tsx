@@ -1,4 +1,5 @@
 import InsightsIcon from '@mui/icons-material/Insights';
+import QueryStatsIcon from '@mui/icons-material/QueryStats';
 import { CanAccess, Menu as RaMenu } from 'react-admin';
 
 /** the resources of the menu, in order; each item is `menu-<resource>` for end-to-end tests */
@@ -27,6 +28,14 @@ export const Menu = () => (
         primaryText="completeness.menu"
         leftIcon={<InsightsIcon />}
         data-testid="menu-dashboard"
+      />
+    </CanAccess>
+    <CanAccess resource="metrics" action="list" error={null}>
+      <RaMenu.Item
+        to="/metrics"
+        primaryText="metrics.menu"
+        leftIcon={<QueryStatsIcon />}
+        data-testid="menu-metrics"
       />
     </CanAccess>
     {RESOURCES.map((name) => (

@@ -2,6 +2,7 @@ import { Box } from '@mui/material';
 import { Datagrid, DateField, FunctionField, List, NumberField, TextInput, useCanAccess } from 'react-admin';
 import type { LedgerAccount } from '../../server/ledger/schemas.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
+import { CsvListActions } from '../layout/CsvExportButton.tsx';
 import { isMasked } from '../licenses/decisions.ts';
 import { formatCredits } from './format.ts';
 
@@ -24,6 +25,7 @@ export const LedgerAccountList = () => {
     <List
       sort={{ field: 'balance', order: 'ASC' }}
       filters={search ? accountFilters : undefined}
+      actions={<CsvListActions />}
       perPage={25}
     >
       <Datagrid

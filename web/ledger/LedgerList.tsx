@@ -1,11 +1,9 @@
 import {
-  CanAccess,
   Datagrid,
   DatagridBody,
   DatagridRow,
   type DatagridRowProps,
   DateField,
-  ExportButton,
   FilterButton,
   FunctionField,
   Link,
@@ -16,6 +14,7 @@ import {
 } from 'react-admin';
 import type { LedgerEntry } from '../../server/ledger/schemas.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
+import { CsvExportButton } from '../layout/CsvExportButton.tsx';
 import { PolicyTagChip } from '../licenses/LicenseChips.tsx';
 import { ledgerPath, taskPath } from './format.ts';
 import { LedgerAmount, LedgerKindLabel, LedgerStatusChip } from './LedgerChips.tsx';
@@ -40,9 +39,7 @@ const LedgerListActions = () => (
   <TopToolbar>
     <SortButton fields={['seq', 'created_at', 'amount', 'status']} />
     <FilterButton />
-    <CanAccess resource="ledger" action="export" error={null}>
-      <ExportButton />
-    </CanAccess>
+    <CsvExportButton />
   </TopToolbar>
 );
 

@@ -1,12 +1,10 @@
 import { useState } from 'react';
 import {
-  CanAccess,
   Datagrid,
   DatagridBody,
   DatagridRow,
   type DatagridRowProps,
   DateField,
-  ExportButton,
   FilterButton,
   FunctionField,
   List,
@@ -18,6 +16,7 @@ import {
 import type { LicenseRecord } from '../../server/licenses/schemas.ts';
 import { useEnumLabel } from '../enums/useEnum.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
+import { CsvExportButton } from '../layout/CsvExportButton.tsx';
 import {
   type BulkOutcome,
   BulkOutcomeContext,
@@ -37,9 +36,7 @@ const LicenseListActions = () => (
   <TopToolbar>
     <SortButton fields={['queue', 'applied_at', 'id', 'status']} />
     <FilterButton />
-    <CanAccess resource="licenses" action="export" error={null}>
-      <ExportButton />
-    </CanAccess>
+    <CsvExportButton />
   </TopToolbar>
 );
 

@@ -1,11 +1,9 @@
 import {
-  CanAccess,
   Datagrid,
   DatagridBody,
   DatagridRow,
   type DatagridRowProps,
   DateField,
-  ExportButton,
   FilterButton,
   FunctionField,
   List,
@@ -16,6 +14,7 @@ import {
 import type { TaskRecord } from '../../server/tasks/schemas.ts';
 import { useEnumLabel } from '../enums/useEnum.ts';
 import { SHANGHAI } from '../events/EventList.tsx';
+import { CsvExportButton } from '../layout/CsvExportButton.tsx';
 import { formatCredits } from '../ledger/format.ts';
 import { OpenAlerts, SpentCredits, TaskStatusChip, useFormatDuration } from './TaskChips.tsx';
 import { taskFilters } from './taskFilters.tsx';
@@ -27,9 +26,7 @@ const TaskListActions = () => (
   <TopToolbar>
     <SortButton fields={['first_seen_at', 'started_at', 'finished_at', 'credits_spent', 'task_id']} />
     <FilterButton />
-    <CanAccess resource="tasks" action="export" error={null}>
-      <ExportButton />
-    </CanAccess>
+    <CsvExportButton />
   </TopToolbar>
 );
 

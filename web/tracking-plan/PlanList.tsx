@@ -1,6 +1,7 @@
 import { Datagrid, FunctionField, List, NumberField, ShowButton, TextField } from 'react-admin';
 import type { PlanEventRecord } from '../../server/plan/schemas.ts';
 import { useLocalized } from '../i18n/useLocalized.ts';
+import { CsvListActions } from '../layout/CsvExportButton.tsx';
 import { Owners } from './Owners.tsx';
 import { PlanFields } from './PlanFields.tsx';
 
@@ -8,7 +9,12 @@ import { PlanFields } from './PlanFields.tsx';
 export const PlanList = () => {
   const localized = useLocalized();
   return (
-    <List sort={{ field: 'position', order: 'ASC' }} perPage={100} pagination={false}>
+    <List
+      sort={{ field: 'position', order: 'ASC' }}
+      perPage={100}
+      pagination={false}
+      actions={<CsvListActions />}
+    >
       <Datagrid rowClick="expand" expand={<PlanFields />} bulkActionButtons={false}>
         <NumberField source="position" />
         <TextField source="name" />

@@ -1,6 +1,7 @@
 import { BooleanField, Datagrid, FunctionField, List, SelectInput, TextField, TextInput } from 'react-admin';
 import type { UserRecord } from '../../server/users/schemas.ts';
 import { RoleChips, roleChoices } from '../auth/roles.tsx';
+import { CsvListActions } from '../layout/CsvExportButton.tsx';
 
 const userFilters = [
   <TextInput key="q" source="q" alwaysOn />,
@@ -9,7 +10,7 @@ const userFilters = [
 
 /** the console's users and their roles (admins only) */
 export const UserList = () => (
-  <List filters={userFilters} sort={{ field: 'username', order: 'ASC' }} exporter={false}>
+  <List filters={userFilters} sort={{ field: 'username', order: 'ASC' }} actions={<CsvListActions />}>
     <Datagrid rowClick="edit" bulkActionButtons={false}>
       <TextField source="username" />
       <TextField source="display_name" />

@@ -4,6 +4,7 @@ import { Datagrid, DateField, FunctionField, List, SelectInput, TextField } from
 import type { WriteKeyRecord } from '../../server/write-keys/schemas.ts';
 import { teamChoices } from '../auth/roles.tsx';
 import { SHANGHAI } from '../events/EventList.tsx';
+import { CsvListActions } from '../layout/CsvExportButton.tsx';
 import { NewKeyDialog, type NewWriteKey, ShowNewKeyContext } from './NewKeyDialog.tsx';
 import { WriteKeyActions } from './WriteKeyActions.tsx';
 import { WriteKeyStatus } from './WriteKeyStatus.tsx';
@@ -18,12 +19,22 @@ const writeKeyFilters = [
   <SelectInput key="status" source="status" choices={statusChoices} alwaysOn />,
 ];
 
+/**
+ * The list's rows carry no secret (the key is shown once, at creation; only its first characters are kept in
+ * clear): should an answer ever carry one, the CSV leaves it out all the same.
+ */
+const NEVER_EXPORTED = ['key', 'key_hash'] as const;
+
 /** the ingestion write keys or the service tokens (the page's resource); only their first characters are ever shown again */
 export const WriteKeyList = () => {
   const [newKey, setNewKey] = useState<NewWriteKey | null>(null);
   return (
     <ShowNewKeyContext.Provider value={setNewKey}>
-      <List filters={writeKeyFilters} sort={{ field: 'id', order: 'DESC' }} exporter={false}>
+      <List
+        filters={writeKeyFilters}
+        sort={{ field: 'id', order: 'DESC' }}
+        actions={<CsvListActions omit={NEVER_EXPORTED} />}
+      >
         <Datagrid rowClick="edit" bulkActionButtons={false}>
           <TextField source="id" />
           <TextField source="source" />
