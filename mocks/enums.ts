@@ -1,6 +1,11 @@
 import { applyChange, type Change, changesOf, checkChange } from '../server/enums/apply.ts';
 import { approvalRole, governanceOf, missingRoles } from '../server/enums/governance.ts';
-import { IMPACT_ID_LIMIT, IMPACT_WINDOW_DAYS } from '../server/enums/impact.ts';
+import {
+  ALERT_COLUMNS,
+  IMPACT_ID_LIMIT,
+  IMPACT_WINDOW_DAYS,
+  LICENSE_COLUMNS,
+} from '../server/enums/impact.ts';
 import type {
   EnumVersionRecord,
   GovernedEnumRecord,
@@ -181,21 +186,6 @@ export function enumVersionAt(db: MockDb, name: string, at: string): EnumVersion
 }
 
 // ---------------------------------------------------------------------------------------------- impact
-
-/** licence and alert fields that hold values of each enum (as server/enums/impact.ts, which keeps them private) */
-const LICENSE_COLUMNS: Record<string, string[]> = {
-  persona_tag: ['persona_tag'],
-  policy_tag: ['policy_tag', 'decision_policy_tag'],
-  expiry_type: ['expiry_type'],
-  reason_code: ['reason_code'],
-  action_required: ['action_required'],
-};
-const ALERT_COLUMNS: Record<string, string[]> = {
-  policy_tag: ['policy_tag'],
-  risk_level: ['risk_level'],
-  action_required: ['action_required'],
-  escalation_level: ['escalation_level'],
-};
 
 function idsUsing<T extends { id: number }>(
   records: readonly T[],

@@ -17,15 +17,15 @@ export const IMPACT_WINDOW_DAYS = 7;
 /** how many licence / alert ids the preview lists (the totals count them all) */
 export const IMPACT_ID_LIMIT = 50;
 
-/** licence and alert columns that hold values of each enum */
-const LICENSE_COLUMNS: Record<string, string[]> = {
+/** licence and alert columns that hold values of each enum (the mocks read the same fields) */
+export const LICENSE_COLUMNS: Record<string, string[]> = {
   persona_tag: ['persona_tag'],
   policy_tag: ['policy_tag', 'decision_policy_tag'],
   expiry_type: ['expiry_type'],
   reason_code: ['reason_code'],
   action_required: ['action_required'],
 };
-const ALERT_COLUMNS: Record<string, string[]> = {
+export const ALERT_COLUMNS: Record<string, string[]> = {
   policy_tag: ['policy_tag'],
   risk_level: ['risk_level'],
   action_required: ['action_required'],
