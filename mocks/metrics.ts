@@ -1,14 +1,14 @@
 import type { StoredEvent } from '../server/events/schemas.ts';
 import { integerOf, numberOf, textOf } from '../server/ingest/properties.ts';
 import { type FunnelStep, METRIC, METRIC_EVENTS } from '../server/metrics/projection.ts';
-import { addDays, daysBetween, HOT_TEMPLATES, type MetricsRange, median } from '../server/metrics/queries.ts';
+import { addDays, HOT_TEMPLATES, type MetricsRange, median } from '../server/metrics/queries.ts';
+import { parseMetricsRange } from '../server/metrics/range.ts';
 import {
   type AbCell,
   type CreditsMetrics,
   type CtaAbMetrics,
   creditsSchema,
   ctaAbSchema,
-  DEFAULT_METRIC_DAYS,
   type FailuresMetrics,
   FUNNEL_STEP_NAMES,
   type FunnelMetrics,
@@ -18,9 +18,7 @@ import {
   hotTemplatesSchema,
   type LicenseReviewMetrics,
   licenseReviewSchema,
-  MAX_METRIC_DAYS,
   type MetricFilter,
-  metricsQuerySchema,
   UNKNOWN,
 } from '../server/metrics/schemas.ts';
 import { MockApiError } from './access.ts';
@@ -232,8 +230,6 @@ function counters(db: MockDb, metrics: string[], r: MetricsRange): Counter[] {
 
 // ---------------------------------------------------------------------------------------------- the query
 
-const KNOWN = Object.keys(metricsQuerySchema.shape);
-
 /**
  * The request's range and filters as the server's rangeOf checks them: unknown parameters refused, the days
  * and filters parsed with the server's schema, `from` not after `to`, at most 92 days, the persona a code of
@@ -243,40 +239,10 @@ export function metricsRange(db: MockDb, url: URL, now = Date.now()): MetricsRan
   // as Hono's c.req.query(): the first value of a repeated parameter
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] ??= v;
-  const errors: Record<string, string> = {};
-  for (const k of Object.keys(query))
-    if (!KNOWN.includes(k)) errors[k] = `unknown parameter; known: ${KNOWN.join(', ')}`;
-  const parsed = metricsQuerySchema.safeParse(query);
-  if (!parsed.success)
-    for (const issue of parsed.error.issues) errors[issue.path.join('.') || '(body)'] ??= issue.message;
-  if (parsed.success) {
-    const q = parsed.data;
-    const to = q.to ?? utc8Day(now);
-    const from = q.from ?? addDays(to, 1 - DEFAULT_METRIC_DAYS);
-    if (from > to) {
-      if (q.to) errors.to = `must not be before from (${from})`;
-      else errors.from = `must not be after to (${to}, today by default)`;
-    } else {
-      const span = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
-      if (span > MAX_METRIC_DAYS)
-        errors.from = `the range may span at most ${MAX_METRIC_DAYS} days; ${from} to ${to} is ${span}`;
-    }
-    const personas = db.enums.find((e) => e.name === 'persona_tag')?.values ?? [];
-    if (q.persona !== undefined && !personas.some((v) => v.code === q.persona))
-      errors.persona = 'must be a persona_tag code';
-    if (!Object.keys(errors).length)
-      return {
-        from,
-        to,
-        days: daysBetween(from, to),
-        persona: q.persona ?? null,
-        channel: q.channel ?? null,
-      };
-  }
-  const shown = Object.entries(errors)
-    .map(([k, v]) => `${k} ${v}`)
-    .join('; ');
-  throw new MockApiError(400, `invalid metrics query: ${shown}`, errors);
+  const personas = db.enums.find((e) => e.name === 'persona_tag')?.values ?? [];
+  const parsed = parseMetricsRange(query, utc8Day(now), (code) => personas.some((v) => v.code === code));
+  if ('range' in parsed) return parsed.range;
+  throw new MockApiError(400, parsed.message, parsed.errors);
 }
 
 // ---------------------------------------------------------------------------------------------- the answers
