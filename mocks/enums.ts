@@ -5,6 +5,7 @@ import {
   IMPACT_ID_LIMIT,
   IMPACT_WINDOW_DAYS,
   LICENSE_COLUMNS,
+  validityFlips,
 } from '../server/enums/impact.ts';
 import type {
   EnumVersionRecord,
@@ -17,7 +18,6 @@ import { approvalsOf, type ProposalRow, toProposal } from '../server/enums/store
 import type { StoredEvent } from '../server/events/schemas.ts';
 import type { SessionUser } from '../server/http/env.ts';
 import { ApiError } from '../server/http/errors.ts';
-import { validateEvent } from '../server/ingest/validate.ts';
 import type { EnumRecord } from '../server/plan/schemas.ts';
 import { snapshotOf } from '../server/plan/snapshot.ts';
 import { MOCK_USERS, MockApiError, writeAudit } from './access.ts';
@@ -201,8 +201,6 @@ function idsUsing<T extends { id: number }>(
   return { total: ids.length, ids: ids.slice(0, IMPACT_ID_LIMIT) };
 }
 
-const identity = (raw: string) => raw;
-
 /**
  * What a change would do, as the server's impactOf: the stored events of the last 7 days that carry the
  * value in a field of the enum, validated against the current table and against the table with the change
@@ -217,27 +215,22 @@ export function impactOf(db: MockDb, enumName: string, change: Change, now = Dat
     db.planEvents,
     db.enums.map((e) => (e.name === enumName ? { ...e, values: applyChange(e.values, change, from) } : e)),
   );
-  let using = 0;
-  let becomingValid = 0;
-  let becomingInvalid = 0;
-  for (const row of eventsWithFields(db, enumName, from)) {
-    if (!row.values.includes(change.code)) continue;
-    using++;
-    const input = {
-      event: row.event.event,
-      occurredAt: row.event.occurred_at,
-      properties: row.event.properties,
-    };
-    const wasValid = validateEvent(before, input, identity).violations.length === 0;
-    const isValid = validateEvent(hypothetical, input, identity).violations.length === 0;
-    if (!wasValid && isValid) becomingValid++;
-    if (wasValid && !isValid) becomingInvalid++;
-  }
+  const flips = validityFlips(
+    before,
+    hypothetical,
+    change.code,
+    eventsWithFields(db, enumName, from).map((row) => ({
+      values: row.values,
+      input: {
+        event: row.event.event,
+        occurredAt: row.event.occurred_at,
+        properties: row.event.properties,
+      },
+    })),
+  );
   return {
     window_from: from,
-    events_using: using,
-    becoming_valid: becomingValid,
-    becoming_invalid: becomingInvalid,
+    ...flips,
     licenses: idsUsing(
       db.licenses,
       LICENSE_COLUMNS[enumName],

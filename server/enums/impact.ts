@@ -107,6 +107,30 @@ function idsUsing(db: DB, table: string, columns: string[] | undefined, openSql:
 }
 
 /**
+ * Of the events carrying `code` (each with the values of its fields of the enum), how many there are and how
+ * many would flip validity from the table `before` to the table `after` (pure: the mocks count the same way).
+ */
+export function validityFlips(
+  before: PlanSnapshot,
+  after: PlanSnapshot,
+  code: string,
+  rows: Iterable<{ values: readonly unknown[]; input: Parameters<typeof validateEvent>[1] }>,
+): Pick<Impact, 'events_using' | 'becoming_valid' | 'becoming_invalid'> {
+  let using = 0;
+  let becomingValid = 0;
+  let becomingInvalid = 0;
+  for (const { values, input } of rows) {
+    if (!values.includes(code)) continue;
+    using++;
+    const wasValid = validateEvent(before, input, identity).violations.length === 0;
+    const isValid = validateEvent(after, input, identity).violations.length === 0;
+    if (!wasValid && isValid) becomingValid++;
+    if (wasValid && !isValid) becomingInvalid++;
+  }
+  return { events_using: using, becoming_valid: becomingValid, becoming_invalid: becomingInvalid };
+}
+
+/**
  * What a change would do, before it is approved: the stored events of the last 7 days that carry the value
  * in a field of the enum, re-validated against the current table and against the table with the change in
  * force over the whole window (an addition valid from, a deprecation dated at, the window's start); those
@@ -128,27 +152,25 @@ export function impactOf(
     events,
     enums.map((e) => (e.name === enumName ? { ...e, values: applyChange(e.values, change, from) } : e)),
   );
-  let using = 0;
-  let becomingValid = 0;
-  let becomingInvalid = 0;
-  for (const row of eventsWithFields(db, enumName, from)) {
-    if (!row.values.includes(change.code)) continue;
-    using++;
-    const input = {
-      event: row.event,
-      occurredAt: row.occurred_at,
-      properties: JSON.parse(row.properties) as Record<string, unknown>,
-    };
-    const wasValid = validateEvent(before, input, identity).violations.length === 0;
-    const isValid = validateEvent(hypothetical, input, identity).violations.length === 0;
-    if (!wasValid && isValid) becomingValid++;
-    if (wasValid && !isValid) becomingInvalid++;
-  }
+  const flips = validityFlips(
+    before,
+    hypothetical,
+    change.code,
+    // only the rows carrying the value have their properties parsed
+    eventsWithFields(db, enumName, from)
+      .filter((row) => row.values.includes(change.code))
+      .map((row) => ({
+        values: row.values,
+        input: {
+          event: row.event,
+          occurredAt: row.occurred_at,
+          properties: JSON.parse(row.properties) as Record<string, unknown>,
+        },
+      })),
+  );
   return {
     window_from: from,
-    events_using: using,
-    becoming_valid: becomingValid,
-    becoming_invalid: becomingInvalid,
+    ...flips,
     licenses: idsUsing(
       db,
       'landing_phase1_licenses',
